@@ -1,0 +1,3 @@
+from owed.cli import main
+
+main()

@@ -1,0 +1,373 @@
+"""The `owed` command line: a thin shell that parses, calls a service and prints.
+
+Every command sets Django up, applies pending migrations, and turns an `OwedError` into a
+clear message and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from owed.errors import OwedError
+
+app = typer.Typer(
+    help="owed: keep every receivable in one place and get paid on time.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+OrgOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org", envvar="OWED_ORG", help="Organization short name (default: the only one)."
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+class Kind(StrEnum):
+    clients = "clients"
+    invoices = "invoices"
+    payments = "payments"
+
+
+class Format(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def _setup() -> None:
+    """Set Django up and bring the database schema up to date, quietly."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "owed.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _org(slug: str | None):
+    from owed.ledger.services import organization_resolve
+
+    return organization_resolve(slug=slug)
+
+
+@app.command()
+def init(
+    name: Annotated[str, typer.Option(help="The organization's legal name.")],
+    country: Annotated[str, typer.Option(help="ISO country code, e.g. VN.")],
+    currency: Annotated[str, typer.Option(help="Default currency, e.g. VND.")],
+    language: Annotated[str, typer.Option(help="Default language: en, vi, fa or th.")] = "en",
+    timezone: Annotated[str, typer.Option(help="Time zone, e.g. Asia/Ho_Chi_Minh.")] = "UTC",
+    slug: Annotated[str | None, typer.Option(help="Short name for --org (from the name).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create an organization in the data folder."""
+    _setup()
+    from owed.ledger.services import organization_create
+
+    org = organization_create(
+        name=name,
+        country=country,
+        currency=currency,
+        language=language,
+        timezone=timezone,
+        slug=slug,
+    )
+    if as_json:
+        print(json.dumps({"slug": org.slug, "name": org.name, "id": org.pk}))
+    else:
+        console.print(f"Created organization [bold]{org.name}[/] (--org {org.slug}).")
+
+
+@app.command("orgs")
+def orgs(as_json: JsonOption = False) -> None:
+    """List the organizations in this installation."""
+    _setup()
+    from owed.ledger.models import Organization
+
+    rows = list(Organization.objects.values("slug", "name", "country", "currency", "language"))
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("org", "name", "country", "currency", "language")
+    for row in rows:
+        table.add_row(*row.values())
+    console.print(table)
+
+
+@app.command("import")
+def import_(
+    kind: Annotated[Kind, typer.Argument(help="What the file holds.")],
+    file: Annotated[Path, typer.Argument(help="A .csv (UTF-8) or .xlsx file.")],
+    org: OrgOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file only.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import clients, invoices or payments, all or nothing (see docs/import.md)."""
+    _setup()
+    from owed.ledger.imports import ImportRejected, import_file
+
+    organization = _org(org)
+    try:
+        with _progress() as progress:
+            task = progress.add_task(f"Importing {kind.value}", total=None)
+
+            def report(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            result = import_file(
+                organization=organization,
+                kind=kind.value,
+                path=file,
+                dry_run=dry_run,
+                progress=report,
+            )
+    except ImportRejected as exc:
+        if as_json:
+            print(json.dumps({"ok": False, "message": exc.message, "problems": exc.details}))
+        else:
+            err.print(f"[red]{exc.message}[/]", highlight=False)
+            for line in exc.details:
+                err.print(f"  {line}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps({"ok": True, "dry_run": dry_run, **result.as_dict()}, ensure_ascii=False))
+        return
+    verb = "would be" if dry_run else "were"
+    console.print(
+        f"{result.rows} {kind.value} rows read: {result.created} {verb} created, "
+        f"{result.updated} updated, {result.unchanged} unchanged."
+        + (" Nothing was written (--dry-run)." if dry_run else ""),
+        highlight=False,
+    )
+    for note in result.notes:
+        console.print(f"  note: {note}", highlight=False, markup=False)
+    for warning in result.warnings:
+        err.print(f"  [yellow]warning:[/] {warning}", highlight=False)
+
+
+@app.command("export")
+def export(
+    kind: Annotated[Kind, typer.Argument(help="What to export.")],
+    fmt: Annotated[Format, typer.Option("--format", help="csv or xlsx.")] = Format.csv,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: standard output for CSV)."),
+    ] = None,
+    org: OrgOption = None,
+) -> None:
+    """Export clients, invoices or payments in the import format."""
+    _setup()
+    from owed.ledger.exports import export_table
+
+    organization = _org(org)
+    data = export_table(organization=organization, kind=kind.value, fmt=fmt.value)
+    if output is None:
+        if fmt is Format.xlsx:
+            raise OwedError("an XLSX export needs --output FILE")
+        sys.stdout.write(data.decode("utf-8-sig"))
+        return
+    output.write_bytes(data)
+    err.print(f"Wrote {output}.")
+
+
+@app.command()
+def invoices(
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only invoices past due.")] = False,
+    client: Annotated[str | None, typer.Option(help="Only this client id.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The day to measure from (default: today).")
+    ] = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List invoices with their balance, state and days overdue."""
+    _setup()
+    from owed.ledger.presenters import invoice_rows
+
+    organization = _org(org)
+    day = _parse_day(as_of)
+    rows = invoice_rows(organization=organization, as_of=day, overdue=overdue, client_code=client)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(
+        "invoice",
+        "client",
+        "due date",
+        "days late",
+        "total",
+        "balance",
+        "currency",
+        "state",
+        title=f"{'Overdue invoices' if overdue else 'Invoices'} of {organization.name} on {day}",
+    )
+    for row in rows:
+        late = row["days_overdue"]
+        table.add_row(
+            row["invoice_no"],
+            row["client_name"],
+            row["due_date"],
+            str(late) if late > 0 and row["balance"] != "0" else "",
+            row["total"],
+            row["balance"],
+            row["currency"],
+            row["state"].replace("_", " "),
+        )
+    console.print(table)
+    console.print(f"{len(rows)} invoices.", highlight=False)
+
+
+def _parse_day(text: str | None) -> date:
+    if not text:
+        from django.utils import timezone
+
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise OwedError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the application afterwards.")
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    as_json: JsonOption = False,
+) -> None:
+    """Build a fresh demo organization with realistic data, then serve it."""
+    _setup()
+    from owed.demo import DEMO_PASSWORD, DEMO_USERNAME, build_demo
+
+    with _progress() as progress:
+        task = progress.add_task("Building the demo", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = build_demo(progress=report)
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        _print_summary(summary)
+    if serve_after:
+        console.print(
+            f"\nServing on http://127.0.0.1:{port}/admin/  "
+            f"log in as [bold]{DEMO_USERNAME}[/] / [bold]{DEMO_PASSWORD}[/]  (Ctrl+C stops)"
+        )
+        _serve("127.0.0.1", port)
+
+
+def _print_summary(summary: dict) -> None:
+    console.print(
+        f"Demo organization [bold]{summary['organization']}[/] (--org {summary['slug']}): "
+        f"{summary['clients']} clients, {summary['contracts']} contracts, "
+        f"{summary['invoices']} invoices, {summary['payments']} payments.",
+        highlight=False,
+    )
+    table = Table("currency", "invoices", "billed", "outstanding", "overdue", "overdue invoices")
+    for row in summary["by_currency"]:
+        table.add_row(
+            row["currency"],
+            str(row["invoices"]),
+            row["billed"],
+            row["outstanding"],
+            row["overdue"],
+            str(row["overdue_count"]),
+        )
+    console.print(table)
+    states = ", ".join(
+        f"{count} {state.replace('_', ' ')}" for state, count in summary["states"].items()
+    )
+    console.print(f"By state: {states}.", highlight=False)
+
+
+def _serve(host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Serve the application (for production, run owed.wsgi under a WSGI server)."""
+    _setup()
+    console.print(f"Serving on http://{host}:{port}/admin/  (Ctrl+C stops)")
+    _serve(host, port)
+
+
+user_app = typer.Typer(help="Manage who can log in.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Password.")
+    ],
+    role: Annotated[str, typer.Option(help="owner, member or read_only.")] = "owner",
+    org: OrgOption = None,
+) -> None:
+    """Create a user who can log in to the organization (or reset their password)."""
+    _setup()
+    from owed.ledger.services import user_add as add
+
+    add(organization=_org(org), username=username, password=password, role=role)
+    console.print(f"User [bold]{username}[/] can now log in.")
+
+
+def main() -> None:
+    """Entry point: run the app and turn known failures into messages."""
+    try:
+        app()
+    except OwedError as exc:
+        err.print(f"[red]error:[/] {exc.message}", highlight=False)
+        for line in exc.details:
+            err.print(f"  {line}", highlight=False, markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        from django.db import Error as DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            err.print(f"[red]database error:[/] {exc}", highlight=False)
+            sys.exit(1)
+        raise

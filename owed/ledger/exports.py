@@ -1,0 +1,132 @@
+"""Exporting clients, invoices and payments in the import format (CSV or XLSX).
+
+An export read back by `owed import` into an empty organization gives the same ledger:
+the columns are the import's, plus a few for reading (balance, state, credit) that the
+import passes over. A payment spread over several invoices lists them in `invoice_no`
+separated by `;`, in the order they were paid.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from owed.errors import OwedError
+from owed.ledger import selectors
+from owed.ledger.imports import EXPORT_ONLY, KINDS, OPTIONAL, REQUIRED
+from owed.ledger.models import Allocation, Contact, InvoiceLine, Organization
+from owed.ledger.presenters import amount_text
+from owed.ledger.tables import write_table
+
+
+def _header(kind: str, optional: list[str]) -> list[str]:
+    return [*REQUIRED[kind], *optional, *EXPORT_ONLY[kind]]
+
+
+def _clients(org: Organization) -> tuple[list[str], list[list[str]]]:
+    header = _header(
+        "clients", ["billing_email", "phone", "tax_id", "kind", "address", "notes", "contact_name"]
+    )
+    contacts = Prefetch(
+        "contacts",
+        queryset=Contact.objects.filter(
+            role__in=[Contact.Role.MAIN, Contact.Role.BILLING]
+        ).order_by("id"),
+    )
+    rows = []
+    for client in (
+        selectors.client_credit(organization=org).prefetch_related(contacts).order_by("code")
+    ):
+        main = next((c for c in client.contacts.all() if c.role == Contact.Role.MAIN), None)
+        billing = next((c for c in client.contacts.all() if c.role == Contact.Role.BILLING), None)
+        rows.append(
+            [
+                client.code,
+                client.name,
+                client.country,
+                client.language,
+                client.currency,
+                main.email if main else "",
+                billing.email if billing else "",
+                main.phone if main else "",
+                client.tax_id,
+                client.kind,
+                client.address,
+                client.notes,
+                main.name if main else "",
+                amount_text(client.credit, client.currency) if client.credit else "0",
+            ]
+        )
+    return header, rows
+
+
+def _invoices(org: Organization) -> tuple[list[str], list[list[str]]]:
+    header = _header("invoices", OPTIONAL["invoices"])
+    first_lines = Prefetch("lines", queryset=InvoiceLine.objects.filter(position=1))
+    today = timezone.localdate()
+    qs = (
+        selectors.invoices_with_balance(organization=org)
+        .select_related("client", "contract")
+        .prefetch_related(first_lines)
+        .order_by("number")
+    )
+    rows = []
+    for inv in qs:
+        lines = list(inv.lines.all())
+        rows.append(
+            [
+                inv.number,
+                inv.client.code,
+                inv.issue_date.isoformat(),
+                inv.due_date.isoformat(),
+                inv.currency,
+                amount_text(inv.total, inv.currency),
+                lines[0].description if lines else "",
+                inv.contract.code if inv.contract else "",
+                amount_text(inv.paid, inv.currency),
+                amount_text(inv.balance, inv.currency),
+                inv.state,
+                str(max(0, (today - inv.due_date).days)) if inv.balance > 0 else "0",
+                inv.written_off_on.isoformat() if inv.written_off_on else "",
+            ]
+        )
+    return header, rows
+
+
+def _payments(org: Organization) -> tuple[list[str], list[list[str]]]:
+    header = _header("payments", OPTIONAL["payments"])
+    allocations = Prefetch(
+        "allocations", queryset=Allocation.objects.select_related("invoice").order_by("id")
+    )
+    qs = (
+        selectors.payments_with_unallocated(organization=org)
+        .select_related("client")
+        .prefetch_related(allocations)
+        .order_by("date", "id")
+    )
+    rows = []
+    for p in qs:
+        rows.append(
+            [
+                ";".join(a.invoice.number for a in p.allocations.all()),
+                p.date.isoformat(),
+                amount_text(p.amount, p.currency),
+                p.currency,
+                p.reference,
+                p.method,
+                p.key,
+                p.client.code,
+                amount_text(p.allocated, p.currency),
+                amount_text(p.unallocated, p.currency),
+            ]
+        )
+    return header, rows
+
+
+def export_table(*, organization: Organization, kind: str, fmt: str) -> bytes:
+    """The organization's `kind` as CSV or XLSX bytes."""
+    builders = {"clients": _clients, "invoices": _invoices, "payments": _payments}
+    if kind not in KINDS:
+        raise OwedError(f"unknown export kind {kind!r} (use {', '.join(KINDS)})")
+    header, rows = builders[kind](organization)
+    return write_table(header, rows, fmt)

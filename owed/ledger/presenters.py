@@ -1,0 +1,65 @@
+"""Ledger rows as plain dicts of text, for the CLI's tables and JSON and for exports.
+
+Amounts are written exactly, to the currency's minor unit (`1500000` for VND, `12.50`
+for USD), with `.` as the decimal point, as the import format reads them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from owed.core.money import round_money
+from owed.ledger import selectors
+from owed.ledger.models import Organization
+
+
+def amount_text(amount: Decimal, currency: str) -> str:
+    """An amount as the import format writes it; exact, never rounded away."""
+    rounded = round_money(amount, currency)
+    if rounded != amount:
+        raise ValueError(f"{amount} {currency} is not a whole number of minor units")
+    return str(rounded)
+
+
+def invoice_rows(
+    *,
+    organization: Organization,
+    as_of: date,
+    overdue: bool = False,
+    client_code: str | None = None,
+) -> list[dict]:
+    qs = selectors.invoice_list(
+        organization=organization, as_of=as_of, overdue=overdue, client_code=client_code
+    )
+    return [
+        {
+            "invoice_no": inv.number,
+            "client_id": inv.client.code,
+            "client_name": inv.client.name,
+            "issue_date": inv.issue_date.isoformat(),
+            "due_date": inv.due_date.isoformat(),
+            "days_overdue": selectors.days_overdue(inv, as_of),
+            "currency": inv.currency,
+            "total": amount_text(inv.total, inv.currency),
+            "paid": amount_text(inv.paid, inv.currency),
+            "balance": amount_text(inv.balance, inv.currency),
+            "state": inv.state,
+        }
+        for inv in qs
+    ]
+
+
+def summary_rows(*, organization: Organization, as_of: date) -> list[dict]:
+    """Per currency: counts and amounts billed, outstanding and overdue, as text."""
+    return [
+        {
+            "currency": row["currency"],
+            "invoices": row["invoices"],
+            "billed": amount_text(row["billed"], row["currency"]),
+            "outstanding": amount_text(row["outstanding"], row["currency"]),
+            "overdue": amount_text(row["overdue"], row["currency"]),
+            "overdue_count": row["overdue_count"],
+        }
+        for row in selectors.ledger_summary(organization=organization, as_of=as_of)
+    ]

@@ -1,0 +1,158 @@
+"""Reads of the ledger. Balances and states are computed in the database, set-based.
+
+Every function takes the organization and never returns another organization's rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from owed.ledger.fields import MoneyField
+from owed.ledger.models import Allocation, Client, Invoice, Organization, Payment
+
+ZERO = Value(Decimal(0), output_field=MoneyField())
+
+
+def _allocated_to_invoice() -> Subquery:
+    return Subquery(
+        Allocation.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice")
+        .annotate(s=Sum("amount"))
+        .values("s"),
+        output_field=MoneyField(),
+    )
+
+
+def invoices_with_balance(*, organization: Organization) -> QuerySet[Invoice]:
+    """The organization's invoices annotated with `paid`, `balance` and `state`.
+
+    `paid` is the sum of allocations; `balance` is total minus paid; `state` is written
+    off when the invoice was written off, else paid, partly paid or open by the balance.
+    """
+    return (
+        Invoice.objects.filter(organization=organization)
+        .annotate(paid=Coalesce(_allocated_to_invoice(), ZERO, output_field=MoneyField()))
+        .annotate(
+            balance=ExpressionWrapper(F("total") - F("paid"), output_field=MoneyField()),
+        )
+        .annotate(
+            state=Case(
+                When(written_off_on__isnull=False, then=Value(Invoice.State.WRITTEN_OFF)),
+                When(balance__lte=0, then=Value(Invoice.State.PAID)),
+                When(paid__gt=0, then=Value(Invoice.State.PARTLY_PAID)),
+                default=Value(Invoice.State.OPEN),
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def invoice_list(
+    *,
+    organization: Organization,
+    as_of: date,
+    overdue: bool = False,
+    client_code: str | None = None,
+) -> QuerySet[Invoice]:
+    """Invoices for display, with the client, ordered by due date.
+
+    `overdue` keeps those with a balance that are past their due date on `as_of` and not
+    written off.
+    """
+    qs = invoices_with_balance(organization=organization).select_related("client")
+    if client_code:
+        qs = qs.filter(client__code=client_code)
+    if overdue:
+        qs = qs.filter(due_date__lt=as_of, balance__gt=0, written_off_on__isnull=True)
+    return qs.order_by("due_date", "number")
+
+
+def days_overdue(invoice: Invoice, as_of: date) -> int:
+    """Days past the due date on `as_of`; 0 or less when not yet due."""
+    return (as_of - invoice.due_date).days
+
+
+def client_credit(*, organization: Organization) -> QuerySet[Client]:
+    """Clients annotated with `credit`: payments received that no invoice has taken."""
+    received = Subquery(
+        Payment.objects.filter(client=OuterRef("pk"))
+        .values("client")
+        .annotate(s=Sum("amount"))
+        .values("s"),
+        output_field=MoneyField(),
+    )
+    allocated = Subquery(
+        Allocation.objects.filter(payment__client=OuterRef("pk"))
+        .values("payment__client")
+        .annotate(s=Sum("amount"))
+        .values("s"),
+        output_field=MoneyField(),
+    )
+    return (
+        Client.objects.filter(organization=organization)
+        .annotate(
+            received=Coalesce(received, ZERO, output_field=MoneyField()),
+            allocated=Coalesce(allocated, ZERO, output_field=MoneyField()),
+        )
+        .annotate(
+            credit=ExpressionWrapper(F("received") - F("allocated"), output_field=MoneyField())
+        )
+    )
+
+
+def payments_with_unallocated(*, organization: Organization) -> QuerySet[Payment]:
+    allocated = Subquery(
+        Allocation.objects.filter(payment=OuterRef("pk"))
+        .values("payment")
+        .annotate(s=Sum("amount"))
+        .values("s"),
+        output_field=MoneyField(),
+    )
+    return (
+        Payment.objects.filter(organization=organization)
+        .annotate(allocated=Coalesce(allocated, ZERO, output_field=MoneyField()))
+        .annotate(
+            unallocated=ExpressionWrapper(F("amount") - F("allocated"), output_field=MoneyField())
+        )
+    )
+
+
+def ledger_summary(*, organization: Organization, as_of: date) -> list[dict]:
+    """Per currency: invoice count, total billed, paid, outstanding and overdue amounts."""
+    qs = invoices_with_balance(organization=organization).filter(written_off_on__isnull=True)
+    rows = qs.values("currency").annotate(
+        invoices=Count("id"),
+        billed=Sum("total"),
+        outstanding=Sum("balance"),
+        open_count=Sum(Case(When(balance__gt=0, then=1), default=0, output_field=IntegerField())),
+        overdue=Coalesce(
+            Sum(Case(When(balance__gt=0, due_date__lt=as_of, then=F("balance")), default=ZERO)),
+            ZERO,
+            output_field=MoneyField(),
+        ),
+        overdue_count=Sum(
+            Case(
+                When(balance__gt=0, due_date__lt=as_of, then=1),
+                default=0,
+                output_field=IntegerField(),
+            )
+        ),
+    )
+    return sorted(rows, key=lambda r: r["currency"])

@@ -1,0 +1,12 @@
+"""URL routes. The back office and client portal come with their own apps."""
+
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "owed"
+admin.site.site_title = "owed"
+admin.site.index_title = "Receivables"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
