@@ -46,9 +46,13 @@ def invoices_with_balance(*, organization: Organization) -> QuerySet[Invoice]:
     `paid` is the sum of allocations; `balance` is total minus paid; `state` is written
     off when the invoice was written off, else paid, partly paid or open by the balance.
     """
+    return annotate_balance(Invoice.objects.filter(organization=organization))
+
+
+def annotate_balance(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Add `paid`, `balance` and `state` to an invoice queryset already scoped by the caller."""
     return (
-        Invoice.objects.filter(organization=organization)
-        .annotate(paid=Coalesce(_allocated_to_invoice(), ZERO, output_field=MoneyField()))
+        qs.annotate(paid=Coalesce(_allocated_to_invoice(), ZERO, output_field=MoneyField()))
         .annotate(
             balance=ExpressionWrapper(F("total") - F("paid"), output_field=MoneyField()),
         )

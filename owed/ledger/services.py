@@ -118,16 +118,34 @@ def organization_resolve(*, slug: str | None) -> Organization:
 def user_add(
     *, organization: Organization, username: str, password: str, role: str = "owner"
 ) -> None:
-    """Create a user (or reset its password) with access to the organization and admin."""
+    """Create a user (or reset its password) who can work on the organization's ledger.
+
+    Users are staff but not superusers, so the admin shows them only the organizations
+    they belong to; a read-only member may view and not change.
+    """
+    from django.contrib.auth.models import Permission
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
     if role not in Membership.Role.values:
         raise OwedError(f"unknown role {role!r} (use one of {', '.join(Membership.Role.values)})")
+    username = (username or "").strip()
+    if not username:
+        raise OwedError("a user needs a name")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise OwedError(" ".join(exc.messages)) from None
     User = get_user_model()
+    permissions = Permission.objects.filter(content_type__app_label="ledger")
+    if role == Membership.Role.READ_ONLY:
+        permissions = permissions.filter(codename__startswith="view_")
     with transaction.atomic():
         user, _ = User.objects.get_or_create(username=username)
         user.set_password(password)
         user.is_staff = True
-        user.is_superuser = True
         user.save()
+        user.user_permissions.add(*permissions)
         Membership.objects.update_or_create(
             organization=organization, user=user, defaults={"role": role}
         )
@@ -296,6 +314,20 @@ def payment_record(
         for a in result.allocations
     )
     return payment
+
+
+def invoice_total_refresh(*, invoice: Invoice) -> Invoice:
+    """Set the invoice's total to the sum of its rounded lines (after lines were edited)."""
+    lines = [
+        invoicing.Line(line.description, line.quantity, line.unit_price, line.tax_rate)
+        for line in invoice.lines.all()
+    ]
+    if lines:
+        total = invoicing.invoice_total(lines, invoice.currency)
+        if total != invoice.total:
+            invoice.total = total
+            invoice.save(update_fields=["total"])
+    return invoice
 
 
 @transaction.atomic
