@@ -239,7 +239,7 @@ def invoices(
             row["invoice_no"],
             row["client_name"],
             row["due_date"],
-            str(late) if late > 0 and row["balance"] != "0" else "",
+            str(late) if late > 0 and row["state"] in ("open", "partly_paid") else "",
             row["total"],
             row["balance"],
             row["currency"],

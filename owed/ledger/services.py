@@ -137,18 +137,25 @@ def user_add(
     except ValidationError as exc:
         raise OwedError(" ".join(exc.messages)) from None
     User = get_user_model()
-    permissions = Permission.objects.filter(content_type__app_label="ledger")
-    if role == Membership.Role.READ_ONLY:
-        permissions = permissions.filter(codename__startswith="view_")
     with transaction.atomic():
         user, _ = User.objects.get_or_create(username=username)
         user.set_password(password)
         user.is_staff = True
+        user.is_superuser = False
         user.save()
-        user.user_permissions.add(*permissions)
         Membership.objects.update_or_create(
             organization=organization, user=user, defaults={"role": role}
         )
+        # Admin permissions are per user, not per organization: a user who may change any
+        # of their organizations gets change rights, one who is read-only everywhere views.
+        permissions = Permission.objects.filter(content_type__app_label="ledger")
+        if (
+            not Membership.objects.filter(user=user)
+            .exclude(role=Membership.Role.READ_ONLY)
+            .exists()
+        ):
+            permissions = permissions.filter(codename__startswith="view_")
+        user.user_permissions.set(permissions)
 
 
 def payment_account_normalize(*, account: PaymentAccount) -> None:

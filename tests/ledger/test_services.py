@@ -167,5 +167,16 @@ def test_payment_accounts_are_kept_in_compact_form(org):
 
 
 def test_a_weak_password_is_refused(org):
-    with pytest.raises(OwedError, match="too short|too common"):
+    with pytest.raises(OwedError, match=r"too short|too common"):
         user_add(organization=org, username="lan", password="1234")
+
+
+def test_changing_a_users_role_to_read_only_takes_their_change_rights_away(org):
+    user_add(organization=org, username="lan", password="a-long-passphrase")
+    user_add(organization=org, username="lan", password="a-long-passphrase", role="read_only")
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="lan")
+    assert user.has_perm("ledger.view_invoice")
+    assert not user.has_perm("ledger.change_invoice")
+    assert not user.is_superuser
