@@ -122,7 +122,11 @@ class Client(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "code"], name="client_code_unique")
+            models.UniqueConstraint(
+                fields=["organization", "code"],
+                name="client_code_unique",
+                violation_error_message="This client id is already used.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -200,8 +204,16 @@ class Contract(models.Model):
     class Meta:
         ordering = ["client", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "code"], name="contract_code_unique"),
-            models.CheckConstraint(condition=Q(price__gte=0), name="contract_price_not_negative"),
+            models.UniqueConstraint(
+                fields=["organization", "code"],
+                name="contract_code_unique",
+                violation_error_message="This contract id is already used.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="contract_price_not_negative",
+                violation_error_message="The price cannot be negative.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,6 +246,7 @@ class Milestone(models.Model):
                 condition=(Q(percent__isnull=False) & Q(amount__isnull=True))
                 | (Q(percent__isnull=True) & Q(amount__isnull=False)),
                 name="milestone_percent_xor_amount",
+                violation_error_message="Give either a percentage or an amount, not both.",
             ),
         ]
 
@@ -287,13 +300,20 @@ class Invoice(models.Model):
         ordering = ["due_date", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "number"], name="invoice_number_unique"
+                fields=["organization", "number"],
+                name="invoice_number_unique",
+                violation_error_message="This invoice number is already used.",
             ),
             models.CheckConstraint(
                 condition=Q(due_date__gte=models.F("issue_date")),
                 name="invoice_due_not_before_issue",
+                violation_error_message="The due date cannot be before the issue date.",
             ),
-            models.CheckConstraint(condition=Q(total__gte=0), name="invoice_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(total__gte=0),
+                name="invoice_total_not_negative",
+                violation_error_message="The total cannot be negative.",
+            ),
         ]
         indexes = [models.Index(fields=["organization", "due_date"])]
 
@@ -344,8 +364,16 @@ class Payment(models.Model):
     class Meta:
         ordering = ["date", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "key"], name="payment_key_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["organization", "key"],
+                name="payment_key_unique",
+                violation_error_message="This payment is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message="A payment amount must be more than zero.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -363,7 +391,11 @@ class Allocation(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["payment", "invoice"], name="allocation_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="allocation_amount_positive",
+                violation_error_message="An allocation must be more than zero.",
+            ),
         ]
 
     def __str__(self) -> str:
