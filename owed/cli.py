@@ -27,8 +27,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+# Piped or captured output is not cut at 80 columns: problem lines and tables stay whole.
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
 
 OrgOption = Annotated[
     str | None,
@@ -217,7 +218,7 @@ def invoices(
     from owed.ledger.presenters import invoice_rows
 
     organization = _org(org)
-    day = _parse_day(as_of)
+    day = _parse_day(as_of, organization.timezone)
     rows = invoice_rows(organization=organization, as_of=day, overdue=overdue, client_code=client)
     if as_json:
         print(json.dumps(rows, ensure_ascii=False))
@@ -249,11 +250,14 @@ def invoices(
     console.print(f"{len(rows)} invoices.", highlight=False)
 
 
-def _parse_day(text: str | None) -> date:
+def _parse_day(text: str | None, tz: str) -> date:
+    """The day given, or today in the organization's time zone."""
     if not text:
+        import zoneinfo
+
         from django.utils import timezone
 
-        return timezone.localdate()
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(tz))
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -35,6 +35,10 @@ _MINOR_UNITS: dict[str, int] = {
     "EUR": 2,
 }
 
+# The largest amount owed accepts: far above any invoice, far below what a 64-bit count of
+# hundredths holds (about 9.2e16).
+MAX_AMOUNT = Decimal(10) ** 15
+
 # Amounts are stored as whole hundredths (see ledger.fields.MoneyField), so a currency with
 # more than two minor units cannot be held exactly and is refused.
 MAX_MINOR_UNITS = 2
@@ -113,6 +117,8 @@ def parse_amount(text: str, currency: str, *, allow_zero: bool = False) -> Decim
         raise MoneyError(f"amount {raw!r} is not a number")
     if value < 0:
         raise MoneyError(f"amount {raw} is negative")
+    if value >= MAX_AMOUNT:
+        raise MoneyError(f"amount {raw} is too large")
     if value == 0 and not allow_zero:
         raise MoneyError("amount is zero")
     if not is_exact(value, currency):

@@ -3,10 +3,15 @@
 An export read back by `owed import` into an empty organization gives the same ledger:
 the columns are the import's, plus a few for reading (balance, state, credit) that the
 import passes over. A payment spread over several invoices lists them in `invoice_no`
-separated by `;`, in the order they were paid.
+separated by `;`, in the order they were paid. Payments are listed in the order they were
+recorded, the order in which they took the invoices' balances, so that importing them in
+that order allocates each one as before.
 """
 
 from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -14,13 +19,22 @@ from django.utils import timezone
 from owed.errors import OwedError
 from owed.ledger import selectors
 from owed.ledger.imports import EXPORT_ONLY, KINDS, OPTIONAL, REQUIRED
-from owed.ledger.models import Allocation, Contact, InvoiceLine, Organization
-from owed.ledger.presenters import amount_text
+from owed.ledger.models import Allocation, Client, Contact, InvoiceLine, Organization
+from owed.ledger.presenters import amount_text, days_late
 from owed.ledger.tables import write_table
 
 
 def _header(kind: str, optional: list[str]) -> list[str]:
     return [*REQUIRED[kind], *optional, *EXPORT_ONLY[kind]]
+
+
+def _credit_text(client: Client, credit: dict[str, Decimal]) -> str:
+    """`12.50` in the client's currency; each amount with its currency when it is another."""
+    if not credit:
+        return "0"
+    if set(credit) == {client.currency}:
+        return amount_text(credit[client.currency], client.currency)
+    return "; ".join(f"{amount_text(a, c)} {c}" for c, a in credit.items())
 
 
 def _clients(org: Organization) -> tuple[list[str], list[list[str]]]:
@@ -33,9 +47,10 @@ def _clients(org: Organization) -> tuple[list[str], list[list[str]]]:
             role__in=[Contact.Role.MAIN, Contact.Role.BILLING]
         ).order_by("id"),
     )
+    credits = selectors.client_credits(organization=org)
     rows = []
     for client in (
-        selectors.client_credit(organization=org).prefetch_related(contacts).order_by("code")
+        Client.objects.filter(organization=org).prefetch_related(contacts).order_by("code")
     ):
         main = next((c for c in client.contacts.all() if c.role == Contact.Role.MAIN), None)
         billing = next((c for c in client.contacts.all() if c.role == Contact.Role.BILLING), None)
@@ -54,7 +69,7 @@ def _clients(org: Organization) -> tuple[list[str], list[list[str]]]:
                 client.address,
                 client.notes,
                 main.name if main else "",
-                amount_text(client.credit, client.currency) if client.credit else "0",
+                _credit_text(client, credits.get(client.pk, {})),
             ]
         )
     return header, rows
@@ -63,7 +78,8 @@ def _clients(org: Organization) -> tuple[list[str], list[list[str]]]:
 def _invoices(org: Organization) -> tuple[list[str], list[list[str]]]:
     header = _header("invoices", OPTIONAL["invoices"])
     first_lines = Prefetch("lines", queryset=InvoiceLine.objects.filter(position=1))
-    today = timezone.localdate()
+    # "Today" where the organization is, as everything it sees is dated.
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(org.timezone))
     qs = (
         selectors.invoices_with_balance(organization=org)
         .select_related("client", "contract")
@@ -86,7 +102,7 @@ def _invoices(org: Organization) -> tuple[list[str], list[list[str]]]:
                 amount_text(inv.paid, inv.currency),
                 amount_text(inv.balance, inv.currency),
                 inv.state,
-                str(max(0, (today - inv.due_date).days)) if inv.balance > 0 else "0",
+                str(days_late(inv, today)),
                 inv.written_off_on.isoformat() if inv.written_off_on else "",
             ]
         )
@@ -102,7 +118,7 @@ def _payments(org: Organization) -> tuple[list[str], list[list[str]]]:
         selectors.payments_with_unallocated(organization=org)
         .select_related("client")
         .prefetch_related(allocations)
-        .order_by("date", "id")
+        .order_by("id")
     )
     rows = []
     for p in qs:

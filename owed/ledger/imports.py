@@ -9,6 +9,7 @@ The database is read a fixed number of times per import, never once per row.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,8 +36,9 @@ from owed.ledger.models import (
     Organization,
     Payment,
 )
+from owed.ledger.presenters import amount_text
 from owed.ledger.services import country_code, currency_code, language_code
-from owed.ledger.tables import Row, read_table
+from owed.ledger.tables import Row, Table, read_table
 
 KINDS = ("clients", "invoices", "payments")
 
@@ -48,13 +50,15 @@ REQUIRED = {
 OPTIONAL = {
     "clients": ["billing_email", "phone", "tax_id", "kind", "address", "notes", "contact_name"],
     "invoices": ["description", "contract_id"],
-    "payments": ["reference", "method", "payment_id"],
+    # client_id: whose payment it is; needed only when no invoice_no is given (the payment
+    # is then all client credit, as `owed export` writes a payment no invoice took).
+    "payments": ["reference", "method", "payment_id", "client_id"],
 }
 # Columns `owed export` adds for reading; an import takes no notice of them.
 EXPORT_ONLY = {
     "clients": ["credit"],
     "invoices": ["paid", "balance", "state", "days_overdue", "written_off_on"],
-    "payments": ["client_id", "allocated", "unallocated"],
+    "payments": ["allocated", "unallocated"],
 }
 
 Progress = Callable[[int, int], None]
@@ -134,6 +138,8 @@ def import_file(
             result.warnings.append(f"column {column!r} is not used")
     seen: dict[str, int] = {}
     for column in table.header:
+        if not column:
+            continue  # untitled columns (often trailing, from a spreadsheet) are not read
         if column in seen:
             problems.add(1, column, f"column appears twice (also column {seen[column] + 1})")
         seen.setdefault(column, table.header.index(column))
@@ -143,7 +149,7 @@ def import_file(
     planner = {"clients": _plan_clients, "invoices": _plan_invoices, "payments": _plan_payments}
     # Plan and write in one transaction, so what was checked is what gets written.
     with transaction.atomic():
-        apply = planner[kind](organization, table.rows, problems, result)
+        apply = planner[kind](organization, table, problems, result)
         if problems:
             raise ImportRejected(
                 f"{path.name} cannot be imported: {len(problems.messages)} problem(s), "
@@ -203,7 +209,9 @@ def _amount(row: Row, column: str, currency: str | None, problems: _Problems) ->
 
 def _email(row: Row, column: str, problems: _Problems) -> str:
     text = row.cells.get(column, "")
-    if text:
+    if len(text) > 254:  # what the column holds (and RFC 5321 allows)
+        problems.add(row.line, column, "longer than 254 characters")
+    elif text:
         try:
             validate_email(text)
         except ValidationError:
@@ -247,8 +255,10 @@ def _wanted_contacts(row: Row, header: set[str]) -> dict[str, dict[str, str]]:
     return wanted
 
 
-def _plan_clients(org: Organization, rows: list[Row], problems: _Problems, result: ImportResult):
-    header = {name for row in rows[:1] for name in row.cells}
+def _plan_clients(org: Organization, table: Table, problems: _Problems, result: ImportResult):
+    rows, header = table.rows, set(table.header)
+    # Fields whose column the file lacks keep what the ledger holds.
+    updated_fields = [f for f in _CLIENT_FIELDS if f in header]
     first_line: dict[str, int] = {}
     parsed: list[tuple[dict, dict]] = []
     for row in rows:
@@ -275,6 +285,10 @@ def _plan_clients(org: Organization, rows: list[Row], problems: _Problems, resul
                 tax_id = normalize_tax_id(tax_id, country)
             except IdentifierError as exc:
                 problems.add(row.line, "tax_id", str(exc))
+        if len(tax_id) > 40:
+            problems.add(row.line, "tax_id", "longer than 40 characters")
+        if len(row.cells.get("contact_name", "")) > 200:
+            problems.add(row.line, "contact_name", "longer than 200 characters")
         values = {
             "code": code,
             "name": name,
@@ -309,9 +323,9 @@ def _plan_clients(org: Organization, rows: list[Row], problems: _Problems, resul
         if client is None:
             new_clients.append((Client(organization=org, **values), wanted))
             continue
-        touched = any(getattr(client, f) != values[f] for f in _CLIENT_FIELDS)
+        touched = any(getattr(client, f) != values[f] for f in updated_fields)
         if touched:
-            for f in _CLIENT_FIELDS:
+            for f in updated_fields:
                 setattr(client, f, values[f])
             changed_clients.append(client)
         for role, fields in wanted.items():
@@ -336,7 +350,8 @@ def _plan_clients(org: Organization, rows: list[Row], problems: _Problems, resul
     def apply(progress: Progress | None) -> None:
         clients = [client for client, _ in new_clients]
         Client.objects.bulk_create(clients, batch_size=500)
-        Client.objects.bulk_update(changed_clients, _CLIENT_FIELDS, batch_size=500)
+        if changed_clients:
+            Client.objects.bulk_update(changed_clients, updated_fields, batch_size=500)
         for client, wanted in new_clients:
             for role, fields in wanted.items():
                 if any(fields.values()):
@@ -355,7 +370,12 @@ def _plan_clients(org: Organization, rows: list[Row], problems: _Problems, resul
 _INVOICE_FIELDS = ("client_id", "contract_id", "issue_date", "due_date", "currency", "total")
 
 
-def _plan_invoices(org: Organization, rows: list[Row], problems: _Problems, result: ImportResult):
+def _plan_invoices(org: Organization, table: Table, problems: _Problems, result: ImportResult):
+    rows = table.rows
+    # Without a contract_id column, invoices keep the contract the ledger links them to.
+    updated_fields = [
+        f for f in _INVOICE_FIELDS if f != "contract_id" or "contract_id" in table.header
+    ]
     codes = {row.cells.get("client_id", "") for row in rows}
     clients = {c.code: c for c in Client.objects.filter(organization=org, code__in=codes)}
     contract_codes = {row.cells.get("contract_id", "") for row in rows} - {""}
@@ -411,7 +431,10 @@ def _plan_invoices(org: Organization, rows: list[Row], problems: _Problems, resu
                 )
             elif total < old.paid:
                 problems.add(
-                    row.line, "amount", f"amount {total} is less than the {old.paid} already paid"
+                    row.line,
+                    "amount",
+                    f"amount {total} is less than the {amount_text(old.paid, old.currency)} "
+                    "already paid",
                 )
         values = {
             "number": number,
@@ -438,14 +461,14 @@ def _plan_invoices(org: Organization, rows: list[Row], problems: _Problems, resu
         if old is None:
             to_create.append((Invoice(organization=org, **values), description))
             continue
-        fields_changed = any(getattr(old, f) != values[f] for f in _INVOICE_FIELDS)
+        fields_changed = any(getattr(old, f) != values[f] for f in updated_fields)
         # Lines are rewritten only when the amount changes or the file names a new
         # description; lines entered by hand otherwise stay as they are.
         relabel = bool(description) and description != first_lines.get(old.pk)
         if old.total != values["total"] or relabel:
             relined.append((old, description or first_lines.get(old.pk, "")))
         if fields_changed:
-            for f in _INVOICE_FIELDS:
+            for f in updated_fields:
                 setattr(old, f, values[f])
             to_update.append(old)
         if fields_changed or relabel:
@@ -456,7 +479,8 @@ def _plan_invoices(org: Organization, rows: list[Row], problems: _Problems, resu
 
     def apply(progress: Progress | None) -> None:
         Invoice.objects.bulk_create([inv for inv, _ in to_create], batch_size=500)
-        Invoice.objects.bulk_update(to_update, _INVOICE_FIELDS, batch_size=500)
+        if to_update:
+            Invoice.objects.bulk_update(to_update, updated_fields, batch_size=500)
         InvoiceLine.objects.filter(invoice__in=[inv for inv, _ in relined]).delete()
         InvoiceLine.objects.bulk_create(
             [
@@ -484,7 +508,19 @@ _METHODS = {m.value: m.value for m in Payment.Method} | {
 }
 
 
-def _plan_payments(org: Organization, rows: list[Row], problems: _Problems, result: ImportResult):
+def _payment_key(row: Row, numbers: list[str], paid_on, amount, reference: str) -> str:
+    """The payment's natural key: its payment_id, or one made from what the row says."""
+    if given := row.cells.get("payment_id", ""):
+        return given
+    payer = ";".join(numbers) or f"client:{row.cells.get('client_id', '')}"
+    key = "/".join([payer, paid_on.isoformat() if paid_on else "", str(amount), reference])
+    if len(key) > 200:  # the column holds 200 characters; a digest is as stable a key
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
+def _plan_payments(org: Organization, table: Table, problems: _Problems, result: ImportResult):
+    rows, header = table.rows, set(table.header)
     numbers_by_row = {
         row.line: [n.strip() for n in row.cells.get("invoice_no", "").split(";") if n.strip()]
         for row in rows
@@ -497,16 +533,24 @@ def _plan_payments(org: Organization, rows: list[Row], problems: _Problems, resu
             pk__in=list(locked.values_list("pk", flat=True))
         )
     }
+    client_codes = {row.cells.get("client_id", "") for row in rows} - {""}
+    clients = {c.code: c for c in Client.objects.filter(organization=org, code__in=client_codes)}
     first_line: dict[str, int] = {}
     parsed: list[dict] = []
     for row in rows:
         numbers = numbers_by_row[row.line]
         targets: list[Invoice] = []
-        if not numbers:
+        client_code = row.cells.get("client_id", "")
+        client = clients.get(client_code)
+        if client_code and client is None:
+            problems.add(row.line, "client_id", f"unknown client {client_code!r} (import it first)")
+        if not numbers and not client_code:
             problems.add(row.line, "invoice_no", "value is missing")
         for number in numbers:
             invoice = invoices.get(number)
-            if invoice is None:
+            if numbers.count(number) > 1:
+                problems.add(row.line, "invoice_no", f"invoice {number!r} is named twice")
+            elif invoice is None:
                 problems.add(
                     row.line, "invoice_no", f"unknown invoice {number!r} (import it first)"
                 )
@@ -514,6 +558,12 @@ def _plan_payments(org: Organization, rows: list[Row], problems: _Problems, resu
                 targets.append(invoice)
         if len({t.client_id for t in targets}) > 1:
             problems.add(row.line, "invoice_no", "the invoices belong to different clients")
+        elif client is not None and targets and targets[0].client_id != client.pk:
+            problems.add(
+                row.line,
+                "client_id",
+                f"invoice {targets[0].number} is not client {client_code!r}'s",
+            )
         paid_on = _date(row, "date", problems)
         currency = _coded(row, "currency", problems, currency_code)
         amount = _amount(row, "amount", currency, problems)
@@ -535,21 +585,26 @@ def _plan_payments(org: Organization, rows: list[Row], problems: _Problems, resu
         reference = row.cells.get("reference", "")
         if len(reference) > 200:
             problems.add(row.line, "reference", "longer than 200 characters")
-        key = row.cells.get("payment_id", "") or "/".join(
-            [";".join(numbers), paid_on.isoformat() if paid_on else "", str(amount), reference]
-        )
-        _duplicate(
-            row,
-            "payment_id" if row.cells.get("payment_id") else "invoice_no",
-            key,
-            first_line,
-            problems,
-        )
+        key = _payment_key(row, numbers, paid_on, amount, reference)
+        if row.cells.get("payment_id"):
+            if len(key) > 200:
+                problems.add(row.line, "payment_id", "longer than 200 characters")
+            _duplicate(row, "payment_id", key, first_line, problems)
+        elif key in first_line:
+            problems.add(
+                row.line,
+                "invoice_no",
+                f"the same payment as on line {first_line[key]} (same invoice, date, amount "
+                "and reference); give each a payment_id to import both",
+            )
+        else:
+            first_line[key] = row.line
         parsed.append(
             {
                 "row": row,
                 "key": key,
                 "targets": targets,
+                "client_id": targets[0].client_id if targets else (client.pk if client else None),
                 "date": paid_on,
                 "amount": amount,
                 "currency": currency,
@@ -564,6 +619,8 @@ def _plan_payments(org: Organization, rows: list[Row], problems: _Problems, resu
         p.key: p
         for p in Payment.objects.filter(organization=org, key__in=[p["key"] for p in parsed])
     }
+    # Without a method or reference column, a recorded payment keeps its own.
+    kept = [f for f in ("method", "reference") if f in header]
     new: list[dict] = []
     changed: list[Payment] = []
     for item in parsed:
@@ -571,15 +628,18 @@ def _plan_payments(org: Organization, rows: list[Row], problems: _Problems, resu
         if old is None:
             new.append(item)
             continue
-        if (old.date, old.amount, old.currency) != (item["date"], item["amount"], item["currency"]):
+        recorded = (old.date, old.amount, old.currency, old.client_id)
+        if recorded != (item["date"], item["amount"], item["currency"], item["client_id"]):
             problems.add(
                 item["row"].line,
                 "payment_id",
-                f"payment {item['key']!r} is already recorded as {old.amount} {old.currency} "
+                f"payment {item['key']!r} is already recorded as "
+                f"{amount_text(old.amount, old.currency)} {old.currency} "
                 f"on {old.date}; a recorded payment is not changed by an import",
             )
-        elif (old.method, old.reference) != (item["method"], item["reference"]):
-            old.method, old.reference = item["method"], item["reference"]
+        elif any(getattr(old, f) != item[f] for f in kept):
+            for f in kept:
+                setattr(old, f, item[f])
             changed.append(old)
         else:
             result.unchanged += 1
@@ -596,9 +656,16 @@ def _plan_payments(org: Organization, rows: list[Row], problems: _Problems, resu
         )
         for share in outcome.allocations:
             balances[share.key] -= share.amount
-        if outcome.credit:
+        if not item["targets"]:
             result.notes.append(
-                f"line {item['row'].line}: {outcome.credit} {item['currency']} more than "
+                f"line {item['row'].line}: no invoice named, "
+                f"{amount_text(outcome.credit, item['currency'])} "
+                f"{item['currency']} kept as client credit"
+            )
+        elif outcome.credit:
+            result.notes.append(
+                f"line {item['row'].line}: {amount_text(outcome.credit, item['currency'])} "
+                f"{item['currency']} more than "
                 "the invoice balance, kept as client credit"
             )
         planned.append((item, outcome.allocations))
@@ -609,7 +676,7 @@ def _plan_payments(org: Organization, rows: list[Row], problems: _Problems, resu
         payments = [
             Payment(
                 organization=org,
-                client_id=item["targets"][0].client_id,
+                client_id=item["client_id"],
                 key=item["key"],
                 date=item["date"],
                 amount=item["amount"],
@@ -626,7 +693,8 @@ def _plan_payments(org: Organization, rows: list[Row], problems: _Problems, resu
             for share in shares
         ]
         Allocation.objects.bulk_create(allocations, batch_size=500)
-        Payment.objects.bulk_update(changed, ["method", "reference"], batch_size=500)
+        if changed:
+            Payment.objects.bulk_update(changed, kept, batch_size=500)
         _report(progress, len(planned), len(planned))
 
     return apply

@@ -22,6 +22,13 @@ def amount_text(amount: Decimal, currency: str) -> str:
     return str(rounded)
 
 
+def days_late(invoice, as_of: date) -> int:
+    """Days past due with something still owed; 0 when not yet due, paid or written off."""
+    if invoice.balance <= 0 or invoice.written_off_on is not None:
+        return 0
+    return max(0, selectors.days_overdue(invoice, as_of))
+
+
 def invoice_rows(
     *,
     organization: Organization,
@@ -39,7 +46,7 @@ def invoice_rows(
             "client_name": inv.client.name,
             "issue_date": inv.issue_date.isoformat(),
             "due_date": inv.due_date.isoformat(),
-            "days_overdue": selectors.days_overdue(inv, as_of),
+            "days_overdue": days_late(inv, as_of),
             "currency": inv.currency,
             "total": amount_text(inv.total, inv.currency),
             "paid": amount_text(inv.paid, inv.currency),

@@ -5,6 +5,7 @@ Every function takes the organization and never returns another organization's r
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -25,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from owed.ledger.fields import MoneyField
-from owed.ledger.models import Allocation, Client, Invoice, Organization, Payment
+from owed.ledger.models import Allocation, Invoice, Organization, Payment
 
 ZERO = Value(Decimal(0), output_field=MoneyField())
 
@@ -93,32 +94,31 @@ def days_overdue(invoice: Invoice, as_of: date) -> int:
     return (as_of - invoice.due_date).days
 
 
-def client_credit(*, organization: Organization) -> QuerySet[Client]:
-    """Clients annotated with `credit`: payments received that no invoice has taken."""
-    received = Subquery(
-        Payment.objects.filter(client=OuterRef("pk"))
-        .values("client")
+def client_credits(*, organization: Organization) -> dict[int, dict[str, Decimal]]:
+    """Per client id and currency, money received that no invoice has taken (zero left out).
+
+    Two set-based sums: payments received and their allocations, per client and currency.
+    """
+    credits: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    received = (
+        Payment.objects.filter(organization=organization)
+        .values("client_id", "currency")
         .annotate(s=Sum("amount"))
-        .values("s"),
-        output_field=MoneyField(),
     )
-    allocated = Subquery(
-        Allocation.objects.filter(payment__client=OuterRef("pk"))
-        .values("payment__client")
+    for row in received:
+        credits[row["client_id"]][row["currency"]] += row["s"]
+    allocated = (
+        Allocation.objects.filter(organization=organization)
+        .values("payment__client_id", "payment__currency")
         .annotate(s=Sum("amount"))
-        .values("s"),
-        output_field=MoneyField(),
     )
-    return (
-        Client.objects.filter(organization=organization)
-        .annotate(
-            received=Coalesce(received, ZERO, output_field=MoneyField()),
-            allocated=Coalesce(allocated, ZERO, output_field=MoneyField()),
-        )
-        .annotate(
-            credit=ExpressionWrapper(F("received") - F("allocated"), output_field=MoneyField())
-        )
-    )
+    for row in allocated:
+        credits[row["payment__client_id"]][row["payment__currency"]] -= row["s"]
+    result = {
+        client: {currency: amount for currency, amount in sorted(by.items()) if amount}
+        for client, by in credits.items()
+    }
+    return {client: by for client, by in result.items() if by}
 
 
 def payments_with_unallocated(*, organization: Organization) -> QuerySet[Payment]:

@@ -54,6 +54,12 @@ def _read_csv(data: bytes) -> Table:
             f"line {line}, column -: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
             "save it as 'CSV UTF-8' and import again"
         ) from None
+    if "\x00" in text:  # UTF-16 without a byte-order mark decodes as UTF-8 full of NULs
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise OwedError(
+            f"line {line}, column -: the file is not UTF-8 text (it holds NUL characters, "
+            "as UTF-16 does); save it as 'CSV UTF-8' and import again"
+        )
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -92,12 +98,10 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        # repr gives the shortest text that reads back as the same float: 1234.5, not
-        # 1234.4999999.
-        text = repr(value)
-        if text.endswith(".0"):
-            text = text[:-2]
-        return str(Decimal(text)) if "e" in text.lower() else text
+        # Excel keeps 15 significant digits and shows no more: a cell computed as
+        # 1234.5600000000002 shows, and means, 1234.56. The text is written out in full
+        # (1e+16 as 10000000000000000), as a CSV would hold it.
+        return format(Decimal(format(value, ".15g")).normalize(), "f")
     return str(value).strip()
 
 
@@ -113,6 +117,9 @@ def _read_xlsx(path: Path) -> Table:
         raise OwedError(f"cannot read {path.name} as an Excel workbook: {exc}") from None
     try:
         sheet = workbook.worksheets[0]
+        # Read-only sheets trust the size the file declares and silently drop every row
+        # and column beyond it; some programs declare it wrong (or as A1), so read it all.
+        sheet.reset_dimensions()
         rows_iter = sheet.iter_rows(values_only=True)
         first = next(rows_iter, None)
         if first is None:
@@ -139,14 +146,19 @@ def write_table(header: list[str], rows: list[list[str]], fmt: str) -> bytes:
         writer.writerows(rows)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
-        from openpyxl import Workbook
+        import xlsxwriter
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
+        # xlsxwriter writes rows as it goes (about four times faster than openpyxl here).
+        # Every cell is written as text: "=..." stays text rather than becoming a formula a
+        # spreadsheet would run, and amounts keep their exact digits. Control characters
+        # cannot be stored in a workbook at all.
         buffer = io.BytesIO()
-        workbook.save(buffer)
+        workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+        sheet = workbook.add_worksheet()
+        for r, values in enumerate([header, *rows]):
+            for c, value in enumerate(values):
+                sheet.write_string(r, c, ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+        workbook.close()
         return buffer.getvalue()
     raise OwedError(f"unknown format {fmt!r} (use csv or xlsx)")

@@ -47,7 +47,7 @@ def two_ledgers(org, other_org):
         organization=other_org,
         client=theirs.client,
         date=date(2026, 11, 1),
-        amount=Decimal(50),
+        amount=Decimal(60),
         currency="GBP",
         invoices=[theirs],
     )
@@ -60,12 +60,15 @@ def test_the_same_client_id_and_invoice_number_can_exist_in_two_organizations(tw
     assert mine.client.code == theirs.client.code
 
 
-def test_selectors_return_only_the_organizations_own_rows(org, two_ledgers):
-    mine, _ = two_ledgers
+def test_selectors_return_only_the_organizations_own_rows(org, other_org, two_ledgers):
+    mine, theirs = two_ledgers
     as_of = date(2026, 11, 22)
     assert [i.pk for i in selectors.invoice_list(organization=org, as_of=as_of)] == [mine.pk]
-    assert [c.pk for c in selectors.client_credit(organization=org)] == [mine.client.pk]
+    assert selectors.client_credits(organization=org) == {}
     assert list(selectors.payments_with_unallocated(organization=org)) == []
+    assert selectors.client_credits(organization=other_org) == {
+        theirs.client.pk: {"GBP": Decimal(10)}
+    }
     summary = selectors.ledger_summary(organization=org, as_of=as_of)
     assert [row["currency"] for row in summary] == ["VND"]
 

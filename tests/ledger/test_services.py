@@ -113,8 +113,7 @@ def test_a_payment_without_invoices_pays_the_oldest_due_first_and_keeps_the_rest
         currency="VND",
     )
     assert _state(org, later) == ("paid", Decimal(0))
-    credit = selectors.client_credit(organization=org).get(pk=client_vn.pk).credit
-    assert credit == Decimal(500_000)
+    assert selectors.client_credits(organization=org) == {client_vn.pk: {"VND": Decimal(500_000)}}
 
 
 def test_a_payment_in_another_currency_than_the_invoice_is_refused(org, client_vn):
