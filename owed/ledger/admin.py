@@ -1,13 +1,29 @@
 """The Django admin for the ledger, scoped to the organizations a user belongs to.
 
-A superuser sees everything; any other staff user sees only the rows of organizations
-they are a member of, and can only pick those organizations' rows in forms.
+A superuser sees everything. Any other staff user sees only the rows of organizations
+they are a member of, can only pick those organizations' rows in forms, never sees
+another organization's name, and cannot create organizations or change memberships
+(`owed user add` does that, and sets the matching permissions).
+
+Invoice totals come from their lines; a payment's allocations are checked against the
+payment's amount and each invoice's balance, as the services and the import check them.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+import uuid
+from datetime import timedelta
+from decimal import Decimal
 
+from babel.numbers import format_decimal
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+
+from owed.core import invoicing
+from owed.core.money import is_exact, minor_units
 from owed.ledger import selectors
 from owed.ledger.models import (
     Allocation,
@@ -25,6 +41,8 @@ from owed.ledger.models import (
 )
 from owed.ledger.services import invoice_total_refresh
 
+admin.site.site_url = None  # no public site yet: hide the "View site" link
+
 
 def _org_ids(request) -> list[int]:
     return list(
@@ -32,8 +50,19 @@ def _org_ids(request) -> list[int]:
     )
 
 
+def money(amount: Decimal | None, currency: str) -> str:
+    """An amount for reading: grouped digits and the currency's own minor units."""
+    if amount is None:
+        return ""
+    digits = minor_units(currency)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return f"{format_decimal(amount, format=pattern, locale='en')} {currency}"
+
+
 class OrgScoped:
-    """Limit the changelist and foreign-key choices to the user's organizations."""
+    """Limit rows, filters and foreign-key choices to the user's organizations."""
+
+    exclude_for_members = ("organization",)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -41,6 +70,12 @@ class OrgScoped:
             return qs
         field = "pk" if qs.model is Organization else "organization"
         return qs.filter(**{f"{field}__in": _org_ids(request)})
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [f for f in filters if f != "organization"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -54,21 +89,67 @@ class OrgScoped:
 
 
 class ScopedInline(OrgScoped, admin.TabularInline):
+    """An inline whose rows take the organization of the object they belong to."""
+
     extra = 0
+
+    def get_exclude(self, request, obj=None):
+        return ["organization"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        parent = obj
+
+        class WithOrganization(formset):
+            def save_new(self, form, commit=True):
+                form.instance.organization_id = (parent or self.instance).organization_id
+                return super().save_new(form, commit=commit)
+
+            def _construct_form(self, i, **kwargs):
+                form = super()._construct_form(i, **kwargs)
+                if self.instance.pk or getattr(self.instance, "organization_id", None):
+                    form.instance.organization_id = self.instance.organization_id
+                return form
+
+        return WithOrganization
 
 
 class PaymentAccountInline(ScopedInline):
     model = PaymentAccount
 
 
-class MembershipInline(ScopedInline):
+class MembershipInline(admin.TabularInline):
+    """Read-only here: roles change with `owed user add --role`, which sets permissions."""
+
     model = Membership
+    extra = 0
+    fields = ["user", "role"]
+    readonly_fields = ["user", "role"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Organization)
 class OrganizationAdmin(OrgScoped, admin.ModelAdmin):
     list_display = ["name", "slug", "country", "currency", "language", "timezone"]
     inlines = [PaymentAccountInline, MembershipInline]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if request.user.is_superuser:
+            return True
+        if obj is None:
+            return super().has_change_permission(request, obj)
+        return Membership.objects.filter(
+            user=request.user, organization=obj, role=Membership.Role.OWNER
+        ).exists()
 
 
 class ContactInline(ScopedInline):
@@ -77,7 +158,7 @@ class ContactInline(ScopedInline):
 
 @admin.register(Client)
 class ClientAdmin(OrgScoped, admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "country", "language", "currency", "organization"]
+    list_display = ["code", "name", "kind", "country", "language", "currency"]
     list_filter = ["country", "language", "currency", "kind", "organization"]
     search_fields = ["code", "name", "tax_id", "contacts__email"]
     inlines = [ContactInline]
@@ -100,64 +181,221 @@ class ContractAdmin(OrgScoped, admin.ModelAdmin):
     list_select_related = ["client"]
 
 
+class InvoiceLineFormSet(BaseInlineFormSet):
+    """Lines must be exact in the invoice's currency and not bring the total below paid."""
+
+    def clean(self) -> None:
+        super().clean()
+        invoice = self.instance
+        currency = invoice.currency
+        if not currency or any(form.errors for form in self.forms):
+            return
+        lines = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            if not is_exact(data["unit_price"], currency):
+                raise ValidationError(
+                    f"Unit price {data['unit_price']} is finer than {currency}'s minor unit."
+                )
+            lines.append(
+                invoicing.Line(
+                    data["description"], data["quantity"], data["unit_price"], data["tax_rate"]
+                )
+            )
+        if not lines:
+            raise ValidationError("An invoice needs at least one line.")
+        total = invoicing.invoice_total(lines, currency)
+        paid = Decimal(0)
+        if invoice.pk:
+            paid = Allocation.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"] or 0
+        if total < paid:
+            raise ValidationError(
+                f"These lines total {money(total, currency)}, less than the "
+                f"{money(paid, currency)} already paid."
+            )
+
+
 class InvoiceLineInline(ScopedInline):
     model = InvoiceLine
+    formset = InvoiceLineFormSet
+    min_num = 1
 
 
-class AllocationInline(ScopedInline):
+class InvoiceAllocationInline(admin.TabularInline):
     model = Allocation
-    fields = ["payment", "invoice", "amount"]
-    readonly_fields = ["payment", "invoice", "amount"]
+    fk_name = "invoice"
+    extra = 0
+    fields = ["payment", "amount"]
+    readonly_fields = ["payment", "amount"]
     can_delete = False
+    verbose_name_plural = "Payments"
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", "Overdue"),
+            ("1-30", "1-30 days"),
+            ("31-60", "31-60 days"),
+            ("61-90", "61-90 days"),
+            ("90+", "over 90 days"),
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        today = timezone.localdate()
+        qs = queryset.filter(balance__gt=0, written_off_on__isnull=True, due_date__lt=today)
+        bounds = {"1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
+        if self.value() in bounds:
+            low, high = bounds[self.value()]
+            qs = qs.filter(due_date__lte=today - timedelta(days=low))
+            if high is not None:
+                qs = qs.filter(due_date__gte=today - timedelta(days=high))
+        return qs
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(OrgScoped, admin.ModelAdmin):
-    list_display = [
-        "number",
-        "client",
-        "issue_date",
-        "due_date",
-        "total",
-        "paid",
-        "balance",
-        "currency",
-        "state",
-    ]
-    list_filter = ["currency", "due_date", "organization"]
+    list_display = ["number", "client", "due_date", "late", "total_", "balance_", "state_"]
+    list_filter = [OverdueFilter, "currency", "due_date", "organization"]
     search_fields = ["number", "client__name", "client__code"]
     date_hierarchy = "due_date"
     list_select_related = ["client"]
-    inlines = [InvoiceLineInline, AllocationInline]
+    readonly_fields = ["total_", "paid_", "balance_", "state_"]
+    inlines = [InvoiceLineInline, InvoiceAllocationInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "organization",
+                    "number",
+                    "client",
+                    "contract",
+                    "milestone",
+                    ("issue_date", "due_date"),
+                    "currency",
+                    "written_off_on",
+                ]
+            },
+        ),
+        ("Balance", {"fields": [("total_", "paid_", "balance_", "state_")]}),
+    ]
 
     def get_queryset(self, request):
         return selectors.annotate_balance(super().get_queryset(request))
+
+    def save_model(self, request, obj, form, change) -> None:
+        if obj.total is None:
+            obj.total = Decimal(0)  # set from the lines in save_related
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         invoice_total_refresh(invoice=form.instance)
 
-    @admin.display(ordering="paid")
-    def paid(self, obj) -> str:
-        return str(obj.paid)
+    def _annotated(self, obj):
+        if not hasattr(obj, "balance"):
+            obj = selectors.annotate_balance(Invoice.objects.filter(pk=obj.pk)).first() or obj
+        return obj
 
-    @admin.display(ordering="balance")
-    def balance(self, obj) -> str:
-        return str(obj.balance)
+    @admin.display(description="days late")
+    def late(self, obj) -> str:
+        days = (timezone.localdate() - obj.due_date).days
+        if obj.balance > 0 and obj.written_off_on is None and days > 0:
+            return str(days)
+        return ""
 
-    @admin.display(ordering="state")
-    def state(self, obj) -> str:
-        return Invoice.State(obj.state).label
+    @admin.display(description="total", ordering="total")
+    def total_(self, obj) -> str:
+        return money(obj.total, obj.currency) if obj.pk else "from the lines"
+
+    @admin.display(description="paid")
+    def paid_(self, obj) -> str:
+        return money(self._annotated(obj).paid, obj.currency) if obj.pk else ""
+
+    @admin.display(description="balance", ordering="balance")
+    def balance_(self, obj) -> str:
+        return money(self._annotated(obj).balance, obj.currency) if obj.pk else ""
+
+    @admin.display(description="state", ordering="state")
+    def state_(self, obj) -> str:
+        return Invoice.State(self._annotated(obj).state).label if obj.pk else ""
+
+
+class AllocationFormSet(BaseInlineFormSet):
+    """A payment's allocations: same client and currency, within its amount and balances."""
+
+    def clean(self) -> None:
+        super().clean()
+        payment = self.instance
+        if any(form.errors for form in self.forms) or payment.amount is None:
+            return
+        shares: dict[int, Decimal] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            invoice, amount = data["invoice"], data["amount"]
+            if invoice.client_id != payment.client_id or invoice.currency != payment.currency:
+                raise ValidationError(
+                    f"Invoice {invoice.number} is not this client's in {payment.currency}."
+                )
+            if not is_exact(amount, payment.currency):
+                raise ValidationError(f"{amount} is finer than {payment.currency}'s minor unit.")
+            shares[invoice.pk] = shares.get(invoice.pk, Decimal(0)) + amount
+        if sum(shares.values(), Decimal(0)) > payment.amount:
+            raise ValidationError(
+                f"The allocations add up to more than the payment's "
+                f"{money(payment.amount, payment.currency)}."
+            )
+        others = (
+            Allocation.objects.filter(invoice__in=list(shares))
+            .exclude(payment=payment if payment.pk else None)
+            .values("invoice")
+            .annotate(s=Sum("amount"))
+        )
+        taken = {row["invoice"]: row["s"] for row in others}
+        for invoice in Invoice.objects.filter(pk__in=list(shares)):
+            room = invoice.total - taken.get(invoice.pk, Decimal(0))
+            if shares[invoice.pk] > room:
+                raise ValidationError(
+                    f"Invoice {invoice.number} has only {money(room, invoice.currency)} left to pay."
+                )
+
+
+class PaymentAllocationInline(ScopedInline):
+    model = Allocation
+    fk_name = "payment"
+    formset = AllocationFormSet
+    fields = ["invoice", "amount"]
+    autocomplete_fields = ["invoice"]
+    verbose_name_plural = "Allocations to invoices"
 
 
 @admin.register(Payment)
 class PaymentAdmin(OrgScoped, admin.ModelAdmin):
-    list_display = ["date", "client", "amount", "currency", "method", "reference"]
+    list_display = ["date", "client", "amount_", "method", "reference"]
     list_filter = ["currency", "method", "organization"]
     search_fields = ["reference", "client__name", "key"]
     date_hierarchy = "date"
     list_select_related = ["client"]
-    inlines = [AllocationInline]
+    inlines = [PaymentAllocationInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not obj.key:
+            obj.key = f"manual/{uuid.uuid4().hex}"
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_(self, obj) -> str:
+        return money(obj.amount, obj.currency)

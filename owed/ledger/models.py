@@ -8,10 +8,12 @@ invoice's balance and state are never stored: they are derived from its allocati
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from owed.ledger.fields import MoneyField
+from owed.ledger.validation import check_amount, clean_currency
 
 
 class Language(models.TextChoices):
@@ -44,6 +46,10 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        self.currency = clean_currency(self.currency)
+        self.country = self.country.upper()
 
 
 class Membership(models.Model):
@@ -132,6 +138,16 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from owed.core.identifiers import IdentifierError, normalize_tax_id
+
+        self.currency = clean_currency(self.currency)
+        self.country = self.country.upper()
+        try:
+            self.tax_id = normalize_tax_id(self.tax_id, self.country)
+        except IdentifierError as exc:
+            raise ValidationError({"tax_id": str(exc)}) from None
+
 
 class Contact(models.Model):
     class Role(models.TextChoices):
@@ -219,6 +235,18 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
 
+    def clean(self) -> None:
+        self.currency = clean_currency(self.currency)
+        errors: dict[str, str] = {}
+        check_amount(errors, "price", self.price, self.currency)
+        check_amount(errors, "late_fee", self.late_fee, self.currency)
+        if self.interest_rate is not None and not 0 <= self.interest_rate <= 100:
+            errors["interest_rate"] = "A yearly rate is between 0 and 100 %."
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The contract cannot end before it starts."
+        if errors:
+            raise ValidationError(errors)
+
 
 class Milestone(models.Model):
     """One scheduled payment of a contract: a percentage of the price or a fixed amount."""
@@ -253,6 +281,19 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return f"{self.contract.code} #{self.position}: {self.description}"
 
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.contract_id:
+            check_amount(errors, "amount", self.amount, self.contract.currency)
+        if self.percent is not None and not 0 < self.percent <= 100:
+            errors["percent"] = "A percentage is more than 0 and at most 100."
+        if self.due_rule == self.DueRule.ON_DATE and self.due_on is None:
+            errors["due_on"] = "Give the date this milestone is due."
+        if self.due_rule == self.DueRule.DAYS_AFTER_INVOICE and self.due_days is None:
+            errors["due_days"] = "Give the number of days after the invoice."
+        if errors:
+            raise ValidationError(errors)
+
 
 class ChangeOrder(models.Model):
     """An agreed amendment to a contract's scope, price or end date."""
@@ -269,6 +310,15 @@ class ChangeOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.code} change of {self.agreed_on}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.contract_id:
+            check_amount(
+                errors, "price_change", self.price_change, self.contract.currency, signed=True
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Invoice(models.Model):
@@ -320,6 +370,21 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def clean(self) -> None:
+        self.currency = clean_currency(self.currency)
+        errors: dict[str, str] = {}
+        check_amount(errors, "total", self.total, self.currency)
+        if self.contract_id and self.client_id and self.contract.client_id != self.client_id:
+            errors["contract"] = "This contract is with another client."
+        if self.pk and self.allocations.exists():
+            old = Invoice.objects.only("client_id", "currency").get(pk=self.pk)
+            if old.currency != self.currency:
+                errors["currency"] = "The invoice has payments in its currency."
+            if old.client_id != self.client_id:
+                errors["client"] = "The invoice has payments from its client."
+        if errors:
+            raise ValidationError(errors)
+
 
 class InvoiceLine(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
@@ -351,7 +416,10 @@ class Payment(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="payments")
     key = models.CharField(
-        max_length=200, help_text="Natural key: the payment id given, or one made from the row."
+        "payment id",
+        max_length=200,
+        blank=True,
+        help_text="Your id for the payment; left blank, owed makes one.",
     )
     date = models.DateField()
     amount = MoneyField()
@@ -379,6 +447,17 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.amount} {self.currency}"
 
+    def clean(self) -> None:
+        self.currency = clean_currency(self.currency)
+        errors: dict[str, str] = {}
+        check_amount(errors, "amount", self.amount, self.currency)
+        if self.pk and self.allocations.exists():
+            old = Payment.objects.only("amount", "currency").get(pk=self.pk)
+            if (old.amount, old.currency) != (self.amount, self.currency):
+                errors["amount"] = "The payment is allocated: remove its allocations first."
+        if errors:
+            raise ValidationError(errors)
+
 
 class Allocation(models.Model):
     """The part of a payment that pays one invoice."""
@@ -399,4 +478,4 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} of {self.payment_id} to {self.invoice_id}"
+        return f"{self.amount} {self.invoice.currency} to invoice {self.invoice.number}"

@@ -15,11 +15,10 @@ from owed.ledger.models import Organization
 
 
 def amount_text(amount: Decimal, currency: str) -> str:
-    """An amount as the import format writes it; exact, never rounded away."""
+    """An amount as the import format writes it: to the currency's minor unit when exact,
+    else with every digit it has (never rounded away, never an error on display)."""
     rounded = round_money(amount, currency)
-    if rounded != amount:
-        raise ValueError(f"{amount} {currency} is not a whole number of minor units")
-    return str(rounded)
+    return str(rounded) if rounded == amount else format(amount, "f")
 
 
 def days_late(invoice, as_of: date) -> int:
