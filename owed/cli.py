@@ -193,7 +193,8 @@ def export(
     from owed.ledger.exports import export_table
 
     organization = _org(org)
-    data = export_table(organization=organization, kind=kind.value, fmt=fmt.value)
+    with err.status(f"Exporting {kind.value}"):
+        data = export_table(organization=organization, kind=kind.value, fmt=fmt.value)
     if output is None:
         if fmt is Format.xlsx:
             raise OwedError("an XLSX export needs --output FILE")
@@ -234,6 +235,8 @@ def invoices(
         "state",
         title=f"{'Overdue invoices' if overdue else 'Invoices'} of {organization.name} on {day}",
     )
+    for index in (3, 4, 5):
+        table.columns[index].justify = "right"
     for row in rows:
         late = row["days_overdue"]
         table.add_row(
@@ -241,13 +244,21 @@ def invoices(
             row["client_name"],
             row["due_date"],
             str(late) if late > 0 and row["state"] in ("open", "partly_paid") else "",
-            row["total"],
-            row["balance"],
+            _readable(row["total"], row["currency"]),
+            _readable(row["balance"], row["currency"]),
             row["currency"],
             row["state"].replace("_", " "),
         )
     console.print(table)
     console.print(f"{len(rows)} invoices.", highlight=False)
+
+
+def _readable(amount: str, currency: str) -> str:
+    from decimal import Decimal
+
+    from owed.ledger.presenters import money
+
+    return money(Decimal(amount), currency, with_code=False)
 
 
 def _parse_day(text: str | None, tz: str) -> date:
@@ -303,13 +314,15 @@ def _print_summary(summary: dict) -> None:
         highlight=False,
     )
     table = Table("currency", "invoices", "billed", "outstanding", "overdue", "overdue invoices")
+    for column in table.columns[1:]:
+        column.justify = "right"
     for row in summary["by_currency"]:
         table.add_row(
             row["currency"],
             str(row["invoices"]),
-            row["billed"],
-            row["outstanding"],
-            row["overdue"],
+            _readable(row["billed"], row["currency"]),
+            _readable(row["outstanding"], row["currency"]),
+            _readable(row["overdue"], row["currency"]),
             str(row["overdue_count"]),
         )
     console.print(table)

@@ -15,7 +15,6 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-from babel.numbers import format_decimal
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -23,7 +22,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from owed.core import invoicing
-from owed.core.money import is_exact, minor_units
+from owed.core.money import is_exact
 from owed.ledger import selectors
 from owed.ledger.models import (
     Allocation,
@@ -39,6 +38,7 @@ from owed.ledger.models import (
     Payment,
     PaymentAccount,
 )
+from owed.ledger.presenters import money
 from owed.ledger.services import invoice_total_refresh
 
 admin.site.site_url = None  # no public site yet: hide the "View site" link
@@ -48,15 +48,6 @@ def _org_ids(request) -> list[int]:
     return list(
         Membership.objects.filter(user=request.user).values_list("organization_id", flat=True)
     )
-
-
-def money(amount: Decimal | None, currency: str) -> str:
-    """An amount for reading: grouped digits and the currency's own minor units."""
-    if amount is None:
-        return ""
-    digits = minor_units(currency)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return f"{format_decimal(amount, format=pattern, locale='en')} {currency}"
 
 
 class OrgScoped:

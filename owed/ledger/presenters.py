@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from owed.core.money import round_money
+from babel.numbers import format_decimal
+
+from owed.core.money import minor_units, round_money
 from owed.ledger import selectors
 from owed.ledger.models import Organization
 
@@ -19,6 +21,20 @@ def amount_text(amount: Decimal, currency: str) -> str:
     else with every digit it has (never rounded away, never an error on display)."""
     rounded = round_money(amount, currency)
     return str(rounded) if rounded == amount else format(amount, "f")
+
+
+def money(amount: Decimal | None, currency: str, *, with_code: bool = True) -> str:
+    """An amount for reading: grouped digits and the currency's own minor units.
+
+    English grouping for now; the pages and messages in vi, fa and th format amounts in
+    their own locale.
+    """
+    if amount is None:
+        return ""
+    digits = minor_units(currency)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    text = format_decimal(amount, format=pattern, locale="en")
+    return f"{text} {currency}" if with_code else text
 
 
 def days_late(invoice, as_of: date) -> int:
