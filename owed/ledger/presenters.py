@@ -37,11 +37,11 @@ def money(amount: Decimal | None, currency: str, *, with_code: bool = True) -> s
     return f"{text} {currency}" if with_code else text
 
 
-def days_late(invoice, as_of: date) -> int:
+def days_late(*, due_date: date, balance: Decimal, written_off_on: date | None, as_of: date) -> int:
     """Days past due with something still owed; 0 when not yet due, paid or written off."""
-    if invoice.balance <= 0 or invoice.written_off_on is not None:
+    if balance <= 0 or written_off_on is not None:
         return 0
-    return max(0, selectors.days_overdue(invoice, as_of))
+    return max(0, (as_of - due_date).days)
 
 
 def invoice_rows(
@@ -61,7 +61,12 @@ def invoice_rows(
             "client_name": inv.client.name,
             "issue_date": inv.issue_date.isoformat(),
             "due_date": inv.due_date.isoformat(),
-            "days_overdue": days_late(inv, as_of),
+            "days_overdue": days_late(
+                due_date=inv.due_date,
+                balance=inv.balance,
+                written_off_on=inv.written_off_on,
+                as_of=as_of,
+            ),
             "currency": inv.currency,
             "total": amount_text(inv.total, inv.currency),
             "paid": amount_text(inv.paid, inv.currency),

@@ -89,11 +89,6 @@ def invoice_list(
     return qs.order_by("due_date", "number")
 
 
-def days_overdue(invoice: Invoice, as_of: date) -> int:
-    """Days past the due date on `as_of`; 0 or less when not yet due."""
-    return (as_of - invoice.due_date).days
-
-
 def client_credits(*, organization: Organization) -> dict[int, dict[str, Decimal]]:
     """Per client id and currency, money received that no invoice has taken (zero left out).
 
