@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = "owed"
 admin.site.site_title = "owed"
-admin.site.index_title = "Receivables"
+admin.site.index_title = _("Receivables")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

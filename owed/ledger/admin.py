@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from owed.core import invoicing
 from owed.core.money import is_exact
@@ -188,7 +189,8 @@ class InvoiceLineFormSet(BaseInlineFormSet):
                 continue
             if not is_exact(data["unit_price"], currency):
                 raise ValidationError(
-                    f"Unit price {data['unit_price']} is finer than {currency}'s minor unit."
+                    _("Unit price %(price)s is finer than %(currency)s's minor unit.")
+                    % {"price": data["unit_price"], "currency": currency}
                 )
             lines.append(
                 invoicing.Line(
@@ -196,15 +198,15 @@ class InvoiceLineFormSet(BaseInlineFormSet):
                 )
             )
         if not lines:
-            raise ValidationError("An invoice needs at least one line.")
+            raise ValidationError(_("An invoice needs at least one line."))
         total = invoicing.invoice_total(lines, currency)
         paid = Decimal(0)
         if invoice.pk:
             paid = Allocation.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"] or 0
         if total < paid:
             raise ValidationError(
-                f"These lines total {money(total, currency)}, less than the "
-                f"{money(paid, currency)} already paid."
+                _("These lines total %(total)s, less than the %(paid)s already paid.")
+                % {"total": money(total, currency), "paid": money(paid, currency)}
             )
 
 
@@ -221,23 +223,23 @@ class InvoiceAllocationInline(admin.TabularInline):
     fields = ["payment", "amount"]
     readonly_fields = ["payment", "amount"]
     can_delete = False
-    verbose_name_plural = "Payments"
+    verbose_name_plural = _("payments")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "overdue"
+    title = _("overdue")
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
         return [
-            ("yes", "Overdue"),
-            ("1-30", "1-30 days"),
-            ("31-60", "31-60 days"),
-            ("61-90", "61-90 days"),
-            ("90+", "over 90 days"),
+            ("yes", _("Overdue")),
+            ("1-30", _("1-30 days")),
+            ("31-60", _("31-60 days")),
+            ("61-90", _("61-90 days")),
+            ("90+", _("over 90 days")),
         ]
 
     def queryset(self, request, queryset):
@@ -279,7 +281,7 @@ class InvoiceAdmin(OrgScoped, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Balance", {"fields": [("total_", "paid_", "balance_", "state_")]}),
+        (_("Balance"), {"fields": [("total_", "paid_", "balance_", "state_")]}),
     ]
 
     def get_queryset(self, request):
@@ -299,26 +301,26 @@ class InvoiceAdmin(OrgScoped, admin.ModelAdmin):
             obj = selectors.annotate_balance(Invoice.objects.filter(pk=obj.pk)).first() or obj
         return obj
 
-    @admin.display(description="days late")
+    @admin.display(description=_("days late"))
     def late(self, obj) -> str:
         days = (timezone.localdate() - obj.due_date).days
         if obj.balance > 0 and obj.written_off_on is None and days > 0:
             return str(days)
         return ""
 
-    @admin.display(description="total", ordering="total")
+    @admin.display(description=_("total"), ordering="total")
     def total_(self, obj) -> str:
-        return money(obj.total, obj.currency) if obj.pk else "from the lines"
+        return money(obj.total, obj.currency) if obj.pk else _("from the lines")
 
-    @admin.display(description="paid")
+    @admin.display(description=_("paid"))
     def paid_(self, obj) -> str:
         return money(self._annotated(obj).paid, obj.currency) if obj.pk else ""
 
-    @admin.display(description="balance", ordering="balance")
+    @admin.display(description=_("balance"), ordering="balance")
     def balance_(self, obj) -> str:
         return money(self._annotated(obj).balance, obj.currency) if obj.pk else ""
 
-    @admin.display(description="state", ordering="state")
+    @admin.display(description=_("state"), ordering="state")
     def state_(self, obj) -> str:
         return Invoice.State(self._annotated(obj).state).label if obj.pk else ""
 
@@ -339,15 +341,19 @@ class AllocationFormSet(BaseInlineFormSet):
             invoice, amount = data["invoice"], data["amount"]
             if invoice.client_id != payment.client_id or invoice.currency != payment.currency:
                 raise ValidationError(
-                    f"Invoice {invoice.number} is not this client's in {payment.currency}."
+                    _("Invoice %(number)s is not this client's in %(currency)s.")
+                    % {"number": invoice.number, "currency": payment.currency}
                 )
             if not is_exact(amount, payment.currency):
-                raise ValidationError(f"{amount} is finer than {payment.currency}'s minor unit.")
+                raise ValidationError(
+                    _("%(amount)s is finer than %(currency)s's minor unit.")
+                    % {"amount": amount, "currency": payment.currency}
+                )
             shares[invoice.pk] = shares.get(invoice.pk, Decimal(0)) + amount
         if sum(shares.values(), Decimal(0)) > payment.amount:
             raise ValidationError(
-                f"The allocations add up to more than the payment's "
-                f"{money(payment.amount, payment.currency)}."
+                _("The allocations add up to more than the payment's %(amount)s.")
+                % {"amount": money(payment.amount, payment.currency)}
             )
         others = (
             Allocation.objects.filter(invoice__in=list(shares))
@@ -360,7 +366,8 @@ class AllocationFormSet(BaseInlineFormSet):
             room = invoice.total - taken.get(invoice.pk, Decimal(0))
             if shares[invoice.pk] > room:
                 raise ValidationError(
-                    f"Invoice {invoice.number} has only {money(room, invoice.currency)} left to pay."
+                    _("Invoice %(number)s has only %(room)s left to pay.")
+                    % {"number": invoice.number, "room": money(room, invoice.currency)}
                 )
 
 
@@ -370,7 +377,7 @@ class PaymentAllocationInline(ScopedInline):
     formset = AllocationFormSet
     fields = ["invoice", "amount"]
     autocomplete_fields = ["invoice"]
-    verbose_name_plural = "Allocations to invoices"
+    verbose_name_plural = _("allocations to invoices")
 
 
 @admin.register(Payment)
@@ -387,6 +394,6 @@ class PaymentAdmin(OrgScoped, admin.ModelAdmin):
             obj.key = f"manual/{uuid.uuid4().hex}"
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="amount", ordering="amount")
+    @admin.display(description=_("amount"), ordering="amount")
     def amount_(self, obj) -> str:
         return money(obj.amount, obj.currency)

@@ -20,6 +20,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import translation
 
 from owed.core.allocation import OpenItem, allocate
 from owed.core.identifiers import IdentifierError, normalize_tax_id
@@ -503,9 +504,16 @@ def _plan_invoices(org: Organization, table: Table, problems: _Problems, result:
 
 # ---------------------------------------------------------------- payments
 
-_METHODS = {m.value: m.value for m in Payment.Method} | {
-    m.label.lower(): m.value for m in Payment.Method
-}
+
+def _method_names() -> dict[str, str]:
+    # Files are written in English column words, whatever language is active.
+    with translation.override("en"):
+        return {m.value: m.value for m in Payment.Method} | {
+            str(m.label).lower(): m.value for m in Payment.Method
+        }
+
+
+_METHODS = _method_names()
 
 
 def _payment_key(row: Row, numbers: list[str], paid_on, amount, reference: str) -> str:

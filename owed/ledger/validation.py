@@ -1,22 +1,39 @@
 """Model-level checks, so that forms (the admin, later the back office) cannot store what
 the import and the services would refuse: unknown currencies, amounts finer than the
-currency's minor unit, payments spread beyond their amount or an invoice's balance."""
+currency's minor unit, payments spread beyond their amount or an invoice's balance.
+
+Messages are in the reader's language; codes (`VND`) stay as they are."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from owed.core.money import MoneyError, check_currency, is_exact, minor_units
+from owed.core.money import MAX_MINOR_UNITS, MoneyError, check_currency, is_exact, minor_units
 
 
 def clean_currency(value: str, field: str = "currency") -> str:
     """The upper-case currency code, or a ValidationError on `field`."""
     try:
         return check_currency(value)
-    except MoneyError as exc:
-        raise ValidationError({field: str(exc)}) from None
+    except MoneyError:
+        code = (value or "").strip().upper()
+        if not code:
+            message = _("Give the currency.")
+        elif minor_units(code) > MAX_MINOR_UNITS:
+            message = ngettext(
+                "%(code)s has %(units)d minor unit; owed takes currencies with at most %(most)d.",
+                "%(code)s has %(units)d minor units; owed takes currencies with at most %(most)d.",
+                minor_units(code),
+            ) % {"code": code, "units": minor_units(code), "most": MAX_MINOR_UNITS}
+        else:
+            message = _("%(code)s is an unknown currency: use an ISO 4217 code such as USD.") % {
+                "code": code
+            }
+        raise ValidationError({field: message}) from None
 
 
 def check_amount(
@@ -26,11 +43,16 @@ def check_amount(
     if amount is None:
         return
     if amount < 0 and not signed:
-        errors[field] = "The amount cannot be negative."
+        errors[field] = _("The amount cannot be negative.")
     elif not is_exact(amount, currency):
         units = minor_units(currency)
         errors[field] = (
-            f"{currency} has no minor units: use a whole amount."
+            _("%(currency)s has no minor units: use a whole amount.") % {"currency": currency}
             if units == 0
-            else f"{currency} amounts have at most {units} decimals."
+            else ngettext(
+                "%(currency)s amounts have at most %(units)d decimal.",
+                "%(currency)s amounts have at most %(units)d decimals.",
+                units,
+            )
+            % {"currency": currency, "units": units}
         )
