@@ -5,19 +5,31 @@ they are a member of, can only pick those organizations' rows in forms, never se
 another organization's name, and cannot create organizations or change memberships
 (`owed user add` does that, and sets the matching permissions).
 
+Roles are per organization. In an organization where the user is owner or member they
+may add, change and delete its rows; where they are read-only they may only view them,
+whatever their role elsewhere. Django's permissions, which are per user, are a first
+gate; the role in the row's own organization decides. Only the organizations where the
+user may write are offered on add pages.
+
+A row links only to rows of its own organization. The models' `clean()` refuses any
+other link, for superusers too; on a change page the choices are the object's own
+organization's rows (so nothing moves between organizations), on an add page those of
+the organizations the user may write to.
+
 Invoice totals come from their lines; a payment's allocations are checked against the
 payment's amount and each invoice's balance, as the services and the import check them.
 """
 
 from __future__ import annotations
 
+import copy
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import DateField, Sum, Value
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,22 +51,94 @@ from owed.ledger.models import (
     Payment,
     PaymentAccount,
 )
-from owed.ledger.presenters import money
+from owed.ledger.presenters import days_late, money
 from owed.ledger.services import invoice_total_refresh
 
 admin.site.site_url = None  # no public site yet: hide the "View site" link
 
+WRITE_ROLES = frozenset({Membership.Role.OWNER, Membership.Role.MEMBER})
+
+# Rows whose name (`__str__`) reads a related row: fetch it with them in form choices.
+LABEL_RELATED = {Milestone: ["contract"], ChangeOrder: ["contract"], Allocation: ["invoice"]}
+
+
+def _memberships(request) -> dict[int, Membership]:
+    """The user's memberships by organization id, with their organizations.
+
+    Read once per request and kept on it: every permission check and form field asks.
+    """
+    memberships = getattr(request, "_owed_memberships", None)
+    if memberships is None:
+        rows = Membership.objects.filter(user=request.user).select_related("organization")
+        memberships = {m.organization_id: m for m in rows}
+        request._owed_memberships = memberships
+    return memberships
+
 
 def _org_ids(request) -> list[int]:
-    return list(
-        Membership.objects.filter(user=request.user).values_list("organization_id", flat=True)
-    )
+    return list(_memberships(request))
+
+
+def _writable_org_ids(request) -> list[int]:
+    return [pk for pk, m in _memberships(request).items() if m.role in WRITE_ROLES]
+
+
+def _organization_id(obj) -> int | None:
+    return obj.pk if isinstance(obj, Organization) else obj.organization_id
+
+
+def _has_organization(model) -> bool:
+    return any(f.name == "organization" for f in model._meta.fields)
+
+
+def _limit_choices(form_class, org_ids: list[int] | None) -> None:
+    """Let the form's links (and its organization) name only rows of `org_ids`."""
+    if org_ids is None:
+        return
+    for name, field in list(form_class.base_fields.items()):
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        if queryset.model is Organization:
+            lookup = "pk__in"
+        elif _has_organization(queryset.model):
+            lookup = "organization__in"
+        else:
+            continue
+        field = copy.deepcopy(field)  # never change a field another form class shares
+        field.queryset = queryset.filter(**{lookup: org_ids})
+        form_class.base_fields[name] = field
+
+
+def _choice_org_ids(request, obj) -> list[int] | None:
+    """The organizations whose rows a form on `obj` may link to (None: any).
+
+    An existing object's own, for superusers too; for a new one, those the user may
+    write to (a superuser any: there `clean()` keeps the links in one organization).
+    """
+    if obj is not None:
+        return [_organization_id(obj)]
+    if request.user.is_superuser:
+        return None
+    return _writable_org_ids(request)
 
 
 class OrgScoped:
-    """Limit rows, filters and foreign-key choices to the user's organizations."""
+    """Limit rows, filters and foreign-key choices to the user's organizations, and
+    changes to those where the user's role allows them (`write_roles`)."""
 
-    exclude_for_members = ("organization",)
+    write_roles = WRITE_ROLES
+
+    def may_write(self, request, obj=None) -> bool:
+        """Whether the user's role lets them write in `obj`'s organization (no `obj`:
+        in any of their organizations)."""
+        if request.user.is_superuser:
+            return True
+        memberships = _memberships(request)
+        if obj is None:
+            return any(m.role in self.write_roles for m in memberships.values())
+        membership = memberships.get(_organization_id(obj))
+        return membership is not None and membership.role in self.write_roles
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -69,15 +153,37 @@ class OrgScoped:
             return filters
         return [f for f in filters if f != "organization"]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self.may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self.may_write(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if formfield is not None and not request.user.is_superuser:
-            model = db_field.related_model
+        if formfield is None:
+            return formfield
+        model = db_field.related_model
+        if model in LABEL_RELATED:
+            formfield.queryset = formfield.queryset.select_related(*LABEL_RELATED[model])
+        if not request.user.is_superuser:
             if model is Organization:
                 formfield.queryset = formfield.queryset.filter(pk__in=_org_ids(request))
-            elif any(f.name == "organization" for f in model._meta.fields):
+            elif _has_organization(model):
                 formfield.queryset = formfield.queryset.filter(organization__in=_org_ids(request))
         return formfield
+
+
+class ScopedAdmin(OrgScoped, admin.ModelAdmin):
+    """A model admin of organization rows: see `OrgScoped`."""
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and self.may_write(request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        _limit_choices(form, _choice_org_ids(request, obj))
+        return form
 
 
 class ScopedInline(OrgScoped, admin.TabularInline):
@@ -85,11 +191,15 @@ class ScopedInline(OrgScoped, admin.TabularInline):
 
     extra = 0
 
+    def has_add_permission(self, request, obj) -> bool:
+        return super().has_add_permission(request, obj) and self.may_write(request, obj)
+
     def get_exclude(self, request, obj=None):
         return ["organization"]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        _limit_choices(formset.form, _choice_org_ids(request, obj))
         parent = obj
 
         class WithOrganization(formset):
@@ -108,6 +218,7 @@ class ScopedInline(OrgScoped, admin.TabularInline):
 
 class PaymentAccountInline(ScopedInline):
     model = PaymentAccount
+    write_roles = frozenset({Membership.Role.OWNER})  # as the organization itself
 
 
 class MembershipInline(admin.TabularInline):
@@ -122,11 +233,15 @@ class MembershipInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
 
 @admin.register(Organization)
-class OrganizationAdmin(OrgScoped, admin.ModelAdmin):
+class OrganizationAdmin(ScopedAdmin):
     list_display = ["name", "slug", "country", "currency", "language", "timezone"]
     inlines = [PaymentAccountInline, MembershipInline]
+    write_roles = frozenset({Membership.Role.OWNER})  # only owners change the organization
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser
@@ -134,22 +249,13 @@ class OrganizationAdmin(OrgScoped, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        if request.user.is_superuser:
-            return True
-        if obj is None:
-            return super().has_change_permission(request, obj)
-        return Membership.objects.filter(
-            user=request.user, organization=obj, role=Membership.Role.OWNER
-        ).exists()
-
 
 class ContactInline(ScopedInline):
     model = Contact
 
 
 @admin.register(Client)
-class ClientAdmin(OrgScoped, admin.ModelAdmin):
+class ClientAdmin(ScopedAdmin):
     list_display = ["code", "name", "kind", "country", "language", "currency"]
     list_filter = ["country", "language", "currency", "kind", "organization"]
     search_fields = ["code", "name", "tax_id", "contacts__email"]
@@ -165,7 +271,7 @@ class ChangeOrderInline(ScopedInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(OrgScoped, admin.ModelAdmin):
+class ContractAdmin(ScopedAdmin):
     list_display = ["code", "title", "client", "price", "currency", "jurisdiction"]
     list_filter = ["jurisdiction", "currency", "organization"]
     search_fields = ["code", "title", "client__name"]
@@ -228,6 +334,32 @@ class InvoiceAllocationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("payment")
+
+
+def _changelist_today(request) -> date:
+    """The day the invoice list counts overdue invoices and days late from.
+
+    The rule: the list may hold the invoices of several organizations but has one
+    "today". It is the organization's own day, in its time zone, when the user sees
+    exactly one organization (the usual case; for a superuser, when the installation has
+    only one); when they see several, it is the day in UTC, so an invoice may turn
+    overdue there a few hours before or after it does in its organization's zone.
+    """
+    today = getattr(request, "_owed_today", None)
+    if today is None:
+        if request.user.is_superuser:
+            organizations = list(Organization.objects.only("timezone")[:2])
+        else:
+            organizations = [m.organization for m in _memberships(request).values()]
+        if len(organizations) == 1:
+            today = organizations[0].today()
+        else:
+            today = timezone.localdate(timezone=UTC)
+        request._owed_today = today
+    return today
+
 
 class OverdueFilter(admin.SimpleListFilter):
     title = _("overdue")
@@ -245,7 +377,7 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        today = timezone.localdate()
+        today = _changelist_today(request)
         qs = queryset.filter(balance__gt=0, written_off_on__isnull=True, due_date__lt=today)
         bounds = {"1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
         if self.value() in bounds:
@@ -257,7 +389,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(OrgScoped, admin.ModelAdmin):
+class InvoiceAdmin(ScopedAdmin):
     list_display = ["number", "client", "due_date", "late", "total_", "balance_", "state_"]
     list_filter = [OverdueFilter, "currency", "due_date", "organization"]
     search_fields = ["number", "client__name", "client__code"]
@@ -285,7 +417,9 @@ class InvoiceAdmin(OrgScoped, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return selectors.annotate_balance(super().get_queryset(request))
+        qs = selectors.annotate_balance(super().get_queryset(request))
+        # The day "days late" counts from, as the overdue filter does.
+        return qs.annotate(as_of=Value(_changelist_today(request), output_field=DateField()))
 
     def save_model(self, request, obj, form, change) -> None:
         if obj.total is None:
@@ -303,10 +437,13 @@ class InvoiceAdmin(OrgScoped, admin.ModelAdmin):
 
     @admin.display(description=_("days late"))
     def late(self, obj) -> str:
-        days = (timezone.localdate() - obj.due_date).days
-        if obj.balance > 0 and obj.written_off_on is None and days > 0:
-            return str(days)
-        return ""
+        days = days_late(
+            due_date=obj.due_date,
+            balance=obj.balance,
+            written_off_on=obj.written_off_on,
+            as_of=obj.as_of,
+        )
+        return str(days) if days else ""
 
     @admin.display(description=_("total"), ordering="total")
     def total_(self, obj) -> str:
@@ -381,7 +518,7 @@ class PaymentAllocationInline(ScopedInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(OrgScoped, admin.ModelAdmin):
+class PaymentAdmin(ScopedAdmin):
     list_display = ["date", "client", "amount_", "method", "reference"]
     list_filter = ["currency", "method", "organization"]
     search_fields = ["reference", "client__name", "key"]

@@ -1,20 +1,25 @@
 """The receivables ledger: organizations, clients, contracts, invoices and payments.
 
-Every row belongs to one organization, and every query in owed filters by it. An
+Every row belongs to one organization, and every query in owed filters by it; a row
+links only to rows of its own organization (each model's `clean()` checks it). An
 invoice's balance and state are never stored: they are derived from its allocations
 (see `owed.ledger.selectors`), so they cannot disagree with the payments.
 """
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
 from owed.ledger.fields import MoneyField
-from owed.ledger.validation import check_amount, clean_currency
+from owed.ledger.validation import check_amount, check_same_organization, clean_currency
 
 
 class Language(models.TextChoices):
@@ -58,6 +63,21 @@ class Organization(models.Model):
     def clean(self) -> None:
         self.currency = clean_currency(self.currency)
         self.country = self.country.upper()
+        if _zone(self.timezone) is None:
+            raise ValidationError(
+                {"timezone": _("Unknown time zone: use a name such as Asia/Ho_Chi_Minh.")}
+            )
+
+    def today(self) -> date:
+        """Today's date where the organization is (UTC if its time zone is unknown)."""
+        return django_timezone.localdate(timezone=_zone(self.timezone) or zoneinfo.ZoneInfo("UTC"))
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        return None
 
 
 class Membership(models.Model):
@@ -258,6 +278,12 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.name or self.email or self.phone} ({self.get_role_display()})"
 
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        check_same_organization(errors, self, "client")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Contract(models.Model):
     """The agreement an invoice is billed under, with its payment and late-payment terms."""
@@ -332,6 +358,7 @@ class Contract(models.Model):
     def clean(self) -> None:
         self.currency = clean_currency(self.currency)
         errors: dict[str, str] = {}
+        check_same_organization(errors, self, "client")
         check_amount(errors, "price", self.price, self.currency)
         check_amount(errors, "late_fee", self.late_fee, self.currency)
         if self.interest_rate is not None and not 0 <= self.interest_rate <= 100:
@@ -387,6 +414,7 @@ class Milestone(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        check_same_organization(errors, self, "contract")
         if self.contract_id:
             check_amount(errors, "amount", self.amount, self.contract.currency)
         if self.percent is not None and not 0 < self.percent <= 100:
@@ -430,6 +458,7 @@ class ChangeOrder(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        check_same_organization(errors, self, "contract")
         if self.contract_id:
             check_amount(
                 errors, "price_change", self.price_change, self.contract.currency, signed=True
@@ -510,7 +539,13 @@ class Invoice(models.Model):
         self.currency = clean_currency(self.currency)
         errors: dict[str, str] = {}
         check_amount(errors, "total", self.total, self.currency)
-        if self.contract_id and self.client_id and self.contract.client_id != self.client_id:
+        check_same_organization(errors, self, "client", "contract", "milestone")
+        if (
+            "contract" not in errors
+            and self.contract_id
+            and self.client_id
+            and self.contract.client_id != self.client_id
+        ):
             errors["contract"] = _("This contract is with another client.")
         if self.pk and self.allocations.exists():
             old = Invoice.objects.only("client_id", "currency").get(pk=self.pk)
@@ -544,6 +579,12 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        check_same_organization(errors, self, "invoice")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Payment(models.Model):
@@ -608,6 +649,7 @@ class Payment(models.Model):
         self.currency = clean_currency(self.currency)
         errors: dict[str, str] = {}
         check_amount(errors, "amount", self.amount, self.currency)
+        check_same_organization(errors, self, "client")
         if self.pk and self.allocations.exists():
             old = Payment.objects.only("amount", "currency").get(pk=self.pk)
             if (old.amount, old.currency) != (self.amount, self.currency):
@@ -648,3 +690,9 @@ class Allocation(models.Model):
             "currency": self.invoice.currency,
             "number": self.invoice.number,
         }
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        check_same_organization(errors, self, "payment", "invoice")
+        if errors:
+            raise ValidationError(errors)

@@ -122,6 +122,9 @@ def user_add(
 
     Users are staff but not superusers, so the admin shows them only the organizations
     they belong to; a read-only member may view and not change.
+
+    Django's permissions are per user, so they can only be a first gate: the admin then
+    checks the user's role in each object's own organization (see `owed.ledger.admin`).
     """
     from django.contrib.auth.models import Permission
     from django.contrib.auth.password_validation import validate_password
@@ -148,6 +151,8 @@ def user_add(
         )
         # Admin permissions are per user, not per organization: a user who may change any
         # of their organizations gets change rights, one who is read-only everywhere views.
+        # What decides is the admin's check of the role in the object's organization: a
+        # user read-only in one organization and member of another only views the first.
         permissions = Permission.objects.filter(content_type__app_label="ledger")
         if (
             not Membership.objects.filter(user=user)
@@ -215,9 +220,19 @@ def invoice_create(
     contract=None,
     milestone=None,
 ) -> Invoice:
-    """Create an invoice with its lines; the total is the sum of the rounded lines."""
+    """Create an invoice with its lines; the total is the sum of the rounded lines.
+
+    The client, contract and milestone must all be the organization's own.
+    """
     if client.organization_id != organization.id:
         raise OwedError("that client belongs to another organization")
+    if contract is not None:
+        if contract.organization_id != organization.id:
+            raise OwedError(f"contract {contract.code} belongs to another organization")
+        if contract.client_id != client.id:
+            raise OwedError(f"contract {contract.code} is with another client")
+    if milestone is not None and milestone.organization_id != organization.id:
+        raise OwedError("that milestone belongs to another organization")
     currency = currency_code(currency)
     if due_date < issue_date:
         raise OwedError(f"due date {due_date} is before the issue date {issue_date}")

@@ -56,3 +56,19 @@ def check_amount(
             )
             % {"currency": currency, "units": units}
         )
+
+
+def check_same_organization(errors: dict[str, str], row, *fields: str) -> None:
+    """Record on `errors[field]` each linked row (`row.<field>`) that belongs to another
+    organization than `row`: no form may join two organizations' rows.
+
+    A link not yet set is skipped (the field's own check says it is missing); so is a row
+    with no organization yet. An unsaved parent (an inline form's) counts by its own
+    organization."""
+    organization_id = getattr(row, "organization_id", None)
+    if organization_id is None:
+        return
+    for field in fields:
+        linked = getattr(row, field, None)  # None when unset, even on a required link
+        if linked is not None and linked.organization_id != organization_id:
+            errors[field] = _("This belongs to another organization.")

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from owed.ledger import selectors
-from owed.ledger.models import Client, Invoice, Membership, Organization, Payment
+from owed.ledger.models import (
+    Client,
+    Contract,
+    Invoice,
+    Membership,
+    Milestone,
+    Organization,
+    Payment,
+)
 from owed.ledger.services import LineInput, invoice_create, payment_record, user_add
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +205,109 @@ def test_a_member_cannot_create_organizations_or_change_memberships(member, org)
     assert 'name="membership_set-0-role"' not in page.text
     assert Organization.objects.count() == 1
     assert Membership.objects.get().role == "owner"
+
+
+def test_the_invoice_change_page_runs_a_bounded_number_of_queries(
+    member, org, customer, django_assert_max_num_queries
+):
+    contract = Contract.objects.create(
+        organization=org, client=customer, code="K1", title="Site", price=30, currency="VND"
+    )
+    Milestone.objects.bulk_create(
+        Milestone(
+            organization=org,
+            contract=contract,
+            position=i,
+            description=f"Step {i}",
+            amount=1,
+            due_rule="on_signing",
+        )
+        for i in range(1, 31)
+    )
+    invoice = invoice_create(
+        organization=org,
+        client=customer,
+        number="INV-1",
+        issue_date=date(2026, 11, 1),
+        due_date=date(2026, 11, 30),
+        currency="VND",
+        lines=[LineInput("work", Decimal(1), Decimal(1_000_000))],
+        contract=contract,
+    )
+    # Session, user, memberships, invoice, permissions (2), lines, allocations, content
+    # types and one query for each dropdown: organization, client, contract, milestone.
+    with django_assert_max_num_queries(15):
+        page = member.get(f"/admin/ledger/invoice/{invoice.pk}/change/")
+    assert page.status_code == 200
+    assert "K1 #30: Step 30" in page.text
+
+
+# ---------------------------------------------------------------- time zones
+
+# 20:00 in London on 30 November is already 1 December in Ho Chi Minh City (UTC+7).
+EVENING_IN_UTC = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def due_on_the_30th(org, customer):
+    return invoice_create(
+        organization=org,
+        client=customer,
+        number="INV-30",
+        issue_date=date(2026, 11, 1),
+        due_date=date(2026, 11, 30),
+        currency="VND",
+        lines=[LineInput("work", Decimal(1), Decimal(1_000_000))],
+    )
+
+
+@pytest.fixture
+def evening_in_utc(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: EVENING_IN_UTC)
+
+
+def _late_cell(page, invoice) -> str | None:
+    """The "days late" cell of the invoice's row, or None when the row is not listed."""
+    row = re.search(
+        rf"<tr>(?:(?!</tr>).)*?/admin/ledger/invoice/{invoice.pk}/change/.*?</tr>", page, re.S
+    )
+    if row is None:
+        return None
+    return re.search(r'<td class="field-late">(.*?)</td>', row.group(0), re.S).group(1)
+
+
+@pytest.mark.parametrize("who", ["member", "superuser"])
+def test_overdue_and_days_late_count_in_the_organizations_time_zone(
+    client, member, org, due_on_the_30th, evening_in_utc, who
+):
+    if who == "superuser":  # a superuser of an installation with one organization
+        get_user_model().objects.create_superuser("root", password=PASSWORD)
+        client.login(username="root", password=PASSWORD)
+    listing = client.get("/admin/ledger/invoice/").text
+    assert _late_cell(listing, due_on_the_30th) == "1"
+    for bucket in ["yes", "1-30"]:
+        page = client.get(f"/admin/ledger/invoice/?overdue={bucket}").text
+        assert _late_cell(page, due_on_the_30th) == "1", bucket
+    assert (
+        _late_cell(client.get("/admin/ledger/invoice/?overdue=31-60").text, due_on_the_30th) is None
+    )
+
+
+def test_a_user_of_several_organizations_counts_in_utc(
+    client, org, other_org, due_on_the_30th, evening_in_utc
+):
+    for organization in [org, other_org]:
+        user_add(organization=organization, username="mai", password=PASSWORD)
+    client.login(username="mai", password=PASSWORD)
+    assert _late_cell(client.get("/admin/ledger/invoice/").text, due_on_the_30th) == "-"  # empty
+    assert (
+        _late_cell(client.get("/admin/ledger/invoice/?overdue=yes").text, due_on_the_30th) is None
+    )
+
+
+def test_an_organization_needs_a_known_time_zone(org):
+    org.timezone = "Mars/Olympus"
+    with pytest.raises(ValidationError) as refused:
+        org.full_clean()
+    assert "timezone" in refused.value.message_dict
+    assert org.today() == timezone.localdate(timezone=UTC)  # shown as UTC meanwhile

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.functional import Promise
 
-from owed.ledger.models import Client, Invoice, Language, Payment, PaymentAccount
+from owed.ledger.models import Client, Contact, Invoice, Language, Payment, PaymentAccount
 from owed.ledger.services import LineInput, invoice_create, user_add
 
 PASSWORD = "a-long-passphrase"
@@ -182,6 +182,50 @@ def test_a_wrong_payment_account_number_is_named_in_the_language(lang, message):
         with pytest.raises(ValidationError) as refused:
             account.clean()
         assert refused.value.message_dict == {"bank_bin": [message]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "other_organization", "unknown_time_zone"),
+    [
+        (
+            "en",
+            "This belongs to another organization.",
+            "Unknown time zone: use a name such as Asia/Ho_Chi_Minh.",
+        ),
+        (
+            "vi",
+            "Mục này thuộc về tổ chức khác.",
+            "Múi giờ không xác định: hãy dùng tên như Asia/Ho_Chi_Minh.",
+        ),
+        (
+            "fa",
+            "این مورد متعلق به سازمان دیگری است.",
+            "منطقه زمانی ناشناخته است؛ نامی مانند Asia/Ho_Chi_Minh به کار ببرید.",
+        ),
+        (
+            "th",
+            "รายการนี้เป็นขององค์กรอื่น",
+            "ไม่รู้จักเขตเวลานี้: กรุณาใช้ชื่อเช่น Asia/Ho_Chi_Minh",
+        ),
+    ],
+    ids=["en", "vi", "fa", "th"],
+)
+def test_a_link_to_another_organization_is_refused_in_the_language(
+    org, other_org, customer, lang, other_organization, unknown_time_zone
+):
+    theirs = Client.objects.create(
+        organization=other_org, code="X", name="Other", country="GB", currency="GBP"
+    )
+    contact = Contact(organization=org, client=theirs, email="a@example.com")
+    other_org.timezone = "Mars/Olympus"
+    with translation.override(lang):
+        with pytest.raises(ValidationError) as refused:
+            contact.full_clean()
+        assert refused.value.message_dict == {"client": [other_organization]}
+        with pytest.raises(ValidationError) as refused:
+            other_org.full_clean()
+        assert refused.value.message_dict == {"timezone": [unknown_time_zone]}
 
 
 @pytest.mark.django_db
