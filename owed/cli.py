@@ -1,7 +1,9 @@
 """The `owed` command line: a thin shell that parses, calls a service and prints.
 
-Every command sets Django up, applies pending migrations, and turns an `OwedError` into a
-clear message and exit code 1, never a traceback.
+Every command sets Django up, applies pending migrations, and turns an `OwedError` (or a
+database failure) into a clear `error: ...` message and exit code 1, never a traceback.
+Run with `--json`, a command that fails prints `{"ok": false, "message": ..., "problems":
+[...]}` on standard output instead.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -39,6 +42,9 @@ OrgOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
+# Whether the running command was asked for JSON, so that `main` answers a failure in JSON.
+_json_output = False
+
 
 class Kind(StrEnum):
     clients = "clients"
@@ -51,8 +57,13 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
-def _setup() -> None:
-    """Set Django up and bring the database schema up to date, quietly."""
+def _setup(*, as_json: bool = False) -> None:
+    """Set Django up and bring the database schema up to date, quietly.
+
+    `as_json` says the command answers in JSON, failures included (see `main`).
+    """
+    global _json_output
+    _json_output = as_json
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "owed.settings")
     import django
 
@@ -74,6 +85,8 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        # A bar is for a person watching; piped or captured, it would leave blank lines.
+        disable=not err.is_terminal,
     )
 
 
@@ -94,7 +107,7 @@ def init(
     as_json: JsonOption = False,
 ) -> None:
     """Create an organization in the data folder."""
-    _setup()
+    _setup(as_json=as_json)
     from owed.ledger.services import organization_create
 
     org = organization_create(
@@ -106,7 +119,7 @@ def init(
         slug=slug,
     )
     if as_json:
-        print(json.dumps({"slug": org.slug, "name": org.name, "id": org.pk}))
+        print(json.dumps({"slug": org.slug, "name": org.name, "id": org.pk}, ensure_ascii=False))
     else:
         console.print(f"Created organization [bold]{org.name}[/] (--org {org.slug}).")
 
@@ -114,7 +127,7 @@ def init(
 @app.command("orgs")
 def orgs(as_json: JsonOption = False) -> None:
     """List the organizations in this installation."""
-    _setup()
+    _setup(as_json=as_json)
     from owed.ledger.models import Organization
 
     rows = list(Organization.objects.values("slug", "name", "country", "currency", "language"))
@@ -136,7 +149,7 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import clients, invoices or payments, all or nothing (see docs/import.md)."""
-    _setup()
+    _setup(as_json=as_json)
     from owed.ledger.imports import ImportRejected, import_file
 
     organization = _org(org)
@@ -144,8 +157,13 @@ def import_(
         with _progress() as progress:
             task = progress.add_task(f"Importing {kind.value}", total=None)
 
-            def report(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
+            def report(done: int, total: int, phase: str = "checking") -> None:
+                progress.update(
+                    task,
+                    description=f"Importing {kind.value}: {phase}",
+                    completed=done,
+                    total=total,
+                )
 
             result = import_file(
                 organization=organization,
@@ -156,11 +174,19 @@ def import_(
             )
     except ImportRejected as exc:
         if as_json:
-            print(json.dumps({"ok": False, "message": exc.message, "problems": exc.details}))
+            answer = {
+                "ok": False,
+                "message": exc.message,
+                "problems": exc.details,
+                "warnings": exc.warnings,
+            }
+            print(json.dumps(answer, ensure_ascii=False))
         else:
-            err.print(f"[red]{exc.message}[/]", highlight=False)
+            err.print(f"[red]error:[/] {escape(exc.message)}", highlight=False)
             for line in exc.details:
                 err.print(f"  {line}", highlight=False, markup=False)
+            for warning in exc.warnings:
+                err.print(f"  [yellow]warning:[/] {escape(warning)}", highlight=False)
         raise typer.Exit(1) from None
     if as_json:
         print(json.dumps({"ok": True, "dry_run": dry_run, **result.as_dict()}, ensure_ascii=False))
@@ -175,7 +201,7 @@ def import_(
     for note in result.notes:
         console.print(f"  note: {note}", highlight=False, markup=False)
     for warning in result.warnings:
-        err.print(f"  [yellow]warning:[/] {warning}", highlight=False)
+        err.print(f"  [yellow]warning:[/] {escape(warning)}", highlight=False)
 
 
 @app.command("export")
@@ -193,15 +219,28 @@ def export(
     from owed.ledger.exports import export_table
 
     organization = _org(org)
+    if output is None and fmt is Format.xlsx:
+        raise OwedError("an XLSX export needs --output FILE")
+    if output is not None:
+        _check_writable(output)  # before the work, not after it
     with err.status(f"Exporting {kind.value}"):
         data = export_table(organization=organization, kind=kind.value, fmt=fmt.value)
     if output is None:
-        if fmt is Format.xlsx:
-            raise OwedError("an XLSX export needs --output FILE")
         sys.stdout.write(data.decode("utf-8-sig"))
         return
-    output.write_bytes(data)
-    err.print(f"Wrote {output}.")
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise OwedError(f"cannot write {output}: {exc.strerror or exc}") from None
+    err.print(f"Wrote {escape(str(output))}.")
+
+
+def _check_writable(output: Path) -> None:
+    """`OwedError` when `output` clearly cannot be written: a folder, or in a missing one."""
+    if output.is_dir():
+        raise OwedError(f"cannot write {output}: it is a folder")
+    if not output.parent.is_dir():
+        raise OwedError(f"cannot write {output}: the folder {output.parent} does not exist")
 
 
 @app.command()
@@ -215,7 +254,7 @@ def invoices(
     as_json: JsonOption = False,
 ) -> None:
     """List invoices with their balance, state and days overdue."""
-    _setup()
+    _setup(as_json=as_json)
     from owed.ledger.presenters import invoice_rows
 
     organization = _org(org)
@@ -269,10 +308,13 @@ def _parse_day(text: str | None, tz: str) -> date:
         from django.utils import timezone
 
         return timezone.localdate(timezone=zoneinfo.ZoneInfo(tz))
+    from owed.core.money import excerpt
+    from owed.ledger.imports import parse_date
+
     try:
-        return date.fromisoformat(text)
+        return parse_date(text)
     except ValueError:
-        raise OwedError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
+        raise OwedError(f"{excerpt(text)!r} is not a date (write it as YYYY-MM-DD)") from None
 
 
 @app.command()
@@ -284,7 +326,7 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     """Build a fresh demo organization with realistic data, then serve it."""
-    _setup()
+    _setup(as_json=as_json)
     from owed.demo import DEMO_PASSWORD, DEMO_USERNAME, build_demo
 
     with _progress() as progress:
@@ -299,11 +341,14 @@ def demo(
     else:
         _print_summary(summary)
     if serve_after:
-        console.print(
+        # With --json, standard output holds the JSON and nothing else, and a script
+        # reading it gets it now, not when the server stops.
+        sys.stdout.flush()
+        (err if as_json else console).print(
             f"\nServing on http://127.0.0.1:{port}/admin/  "
             f"log in as [bold]{DEMO_USERNAME}[/] / [bold]{DEMO_PASSWORD}[/]  (Ctrl+C stops)"
         )
-        _serve("127.0.0.1", port)
+        _serve("127.0.0.1", port, to_stderr=as_json)
 
 
 def _print_summary(summary: dict) -> None:
@@ -332,10 +377,12 @@ def _print_summary(summary: dict) -> None:
     console.print(f"By state: {states}.", highlight=False)
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, *, to_stderr: bool = False) -> None:
+    """Run the development server; `to_stderr` sends what it prints to standard error."""
     from django.core.management import call_command
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    options = {"stdout": sys.stderr} if to_stderr else {}
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True, **options)
 
 
 @app.command()
@@ -375,16 +422,43 @@ def main() -> None:
     try:
         app()
     except OwedError as exc:
-        err.print(f"[red]error:[/] {exc.message}", highlight=False)
-        for line in exc.details:
-            err.print(f"  {line}", highlight=False, markup=False)
-        sys.exit(1)
+        _fail(exc.message, exc.details)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`owed export invoices | head`): nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except Exception as exc:
         from django.db import Error as DatabaseError
 
         if isinstance(exc, DatabaseError):
-            err.print(f"[red]database error:[/] {exc}", highlight=False)
-            sys.exit(1)
+            _fail(_database_problem(exc))
         raise
+
+
+def _fail(message: str, problems: list[str] | None = None) -> None:
+    """Print `error: message` and its problems (or, with --json, the JSON); exit 1."""
+    problems = problems or []
+    if _json_output:
+        answer = {"ok": False, "message": message, "problems": problems}
+        print(json.dumps(answer, ensure_ascii=False))
+    else:
+        err.print(f"[red]error:[/] {escape(message)}", highlight=False)
+        for line in problems:
+            err.print(f"  {line}", highlight=False, markup=False)
+    sys.exit(1)
+
+
+def _database_problem(exc: Exception) -> str:
+    """A database failure as a message; for SQLite it names the file and what to check."""
+    from django.db import connection
+
+    text = str(exc).strip()
+    if connection.vendor != "sqlite":
+        return f"the database failed: {text}"
+    path = Path(connection.settings_dict["NAME"])
+    hint = ""
+    if "readonly" in text or "unable to open" in text:
+        hint = f"; the file and its folder {path.parent} must be writable by whoever runs owed"
+    return f"cannot use the SQLite database {path}: {text}{hint}"

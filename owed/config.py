@@ -1,7 +1,12 @@
 """Where owed keeps its data, read from the environment once.
 
 `OWED_DATA_DIR` (default `./.owed`) holds the embedded SQLite database, uploaded files and
-the generated secret key. `DATABASE_URL` selects another database (`postgres://...`).
+the generated secret key. `DATABASE_URL` selects another database (`postgres://...`); the
+data folder is then needed only for the secret key (unless `OWED_SECRET_KEY` is set) and
+uploaded files.
+
+A data folder that cannot be created or written raises `ConfigError`, whose message the
+command line prints as it prints any other error.
 """
 
 from __future__ import annotations
@@ -10,14 +15,30 @@ import os
 import secrets
 from pathlib import Path
 
+from owed.errors import OwedError
+
+
+class ConfigError(OwedError):
+    """The environment names something owed cannot use; the message says what and why."""
+
 
 def data_dir() -> Path:
     return Path(os.environ.get("OWED_DATA_DIR", ".owed")).expanduser().resolve()
 
 
 def ensure_data_dir() -> Path:
+    """The data folder, created if need be; `ConfigError` when it cannot be."""
     path = data_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ConfigError(
+            f"the data folder {path} (OWED_DATA_DIR) is a file, not a folder"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create the data folder {path} (OWED_DATA_DIR): {exc.strerror or exc}"
+        ) from None
     return path
 
 
@@ -30,7 +51,26 @@ def secret_key() -> str:
     if key := os.environ.get("OWED_SECRET_KEY"):
         return key
     path = ensure_data_dir() / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    hint = "make the data folder writable, or set OWED_SECRET_KEY"
+    try:
+        # Created readable by its owner only, and only if no other process made it first.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write the secret key to {path}: {exc.strerror or exc}; {hint}"
+        ) from None
+    else:
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+    try:
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the secret key in {path}: {exc.strerror or exc}; "
+            "make it readable, or set OWED_SECRET_KEY"
+        ) from None
+    if not key:
+        raise ConfigError(f"the secret key file {path} is empty; delete it to make a new one")
+    return key

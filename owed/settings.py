@@ -56,23 +56,55 @@ TEMPLATES = [
 ]
 
 
+# The DATABASE_URL schemes owed works with: PostgreSQL (production) and SQLite.
+DATABASE_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
+
+_SQLITE_OPTIONS = {
+    # WAL lets the web server read while the daily run writes; IMMEDIATE takes the write
+    # lock when a transaction starts, so concurrent writers queue instead of failing
+    # half-way with "database is locked".
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        return _database_from_url(url)
     config.ensure_data_dir()
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(config.sqlite_path()),
-        "OPTIONS": {
-            # WAL lets the web server read while the daily run writes; IMMEDIATE takes the
-            # write lock when a transaction starts, so concurrent writers queue instead of
-            # failing half-way with "database is locked".
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        },
+        "OPTIONS": dict(_SQLITE_OPTIONS),
     }
+
+
+def _database_from_url(url: str) -> dict:
+    """DATABASES["default"] for a postgres:// or sqlite:// URL; `ConfigError` otherwise.
+
+    Messages never repeat the URL, which may hold a password.
+    """
+    supported = (
+        "owed works with postgres:// (PostgreSQL, e.g. postgres://USER:PASSWORD@HOST:5432/NAME) "
+        "and sqlite:// (e.g. sqlite:////srv/owed/owed.sqlite3)"
+    )
+    scheme, sep, _ = url.partition("://")
+    if not sep or not scheme:
+        raise config.ConfigError(f"DATABASE_URL is not a database URL; {supported}")
+    if scheme.lower() not in DATABASE_SCHEMES:
+        shown = scheme if len(scheme) <= 30 else scheme[:30] + "…"
+        raise config.ConfigError(
+            f"DATABASE_URL names the database {shown!r}, which owed does not support; {supported}"
+        )
+    try:
+        database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:
+        raise config.ConfigError(f"DATABASE_URL cannot be read ({exc}); {supported}") from None
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {**_SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+    return database
 
 
 DATABASES = {"default": _database()}

@@ -11,8 +11,11 @@ import csv
 import io
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -251,24 +254,33 @@ def _owed_command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def shell(request):
+def shell(request, tmp_path_factory):
     """Run `owed` in a subprocess with its own data folder, as a user would."""
     # Compiled modules are kept between runs (the environment may disable them), which
     # makes each run about a second instead of three.
     pycache = request.config.cache.mkdir("owed-cli-pycache")
     command = _owed_command()
 
-    def run(data_dir: Path, *args: str | Path) -> Run:
-        env = dict(os.environ)
-        env.pop("DATABASE_URL", None)  # always the data folder's SQLite, never a server
-        env.pop("OWED_ORG", None)
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(pycache)
-        env["OWED_DATA_DIR"] = str(data_dir)
+    def run(
+        data_dir: Path,
+        *args: str | Path,
+        env: dict[str, str] | None = None,
+        prefix: list[str] | None = None,
+    ) -> Run:
+        """`env` adds to the environment; `prefix` runs the command through another one."""
+        environment = dict(os.environ)
+        # Always the data folder's SQLite, never a server, unless `env` says otherwise.
+        environment.pop("DATABASE_URL", None)
+        environment.pop("OWED_ORG", None)
+        environment.pop("OWED_SECRET_KEY", None)
+        environment.pop("PYTHONDONTWRITEBYTECODE", None)
+        environment["PYTHONPYCACHEPREFIX"] = str(pycache)
+        environment["OWED_DATA_DIR"] = str(data_dir)
+        environment.update(env or {})
         done = subprocess.run(
-            [*command, *map(str, args)],
-            env=env,
-            cwd=data_dir,
+            [*(prefix or []), *command, *map(str, args)],
+            env=environment,
+            cwd=data_dir if data_dir.is_dir() else tmp_path_factory.getbasetemp(),
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -381,3 +393,205 @@ def test_an_unknown_org_is_a_clear_error(installation, shell):
     assert done.code == 1
     assert "error: no organization 'nope' (known: lotus-studio)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_importing_a_folder_is_a_clear_error(installation, shell, tmp_path):
+    done = installation.run(shell, "import", "invoices", tmp_path)
+
+    assert done.code == 1
+    assert [line.strip() for line in done.stderr.splitlines()] == [
+        f"error: {tmp_path.name} cannot be imported",
+        f"line 1, column -: {tmp_path} is a folder, not a file",
+    ]
+    assert "Traceback" not in done.stderr
+
+
+def test_an_export_into_a_folder_that_does_not_exist_is_a_clear_error(
+    installation, shell, tmp_path
+):
+    target = tmp_path / "nowhere" / "invoices.csv"
+
+    done = installation.run(shell, "export", "invoices", "-o", target)
+
+    assert done.code == 1
+    assert done.stderr.strip() == (
+        f"error: cannot write {target}: the folder {target.parent} does not exist"
+    )
+    assert not target.parent.exists()
+
+
+def test_any_error_of_a_command_run_with_json_is_a_json_answer(installation, shell):
+    done = installation.run(shell, "invoices", "--org", "nope", "--json")
+
+    assert done.code == 1
+    assert json.loads(done.stdout) == {
+        "ok": False,
+        "message": "no organization 'nope' (known: lotus-studio)",
+        "problems": [],
+    }
+    assert "Traceback" not in done.stderr
+
+
+def test_a_refused_import_with_json_answers_with_its_problems_and_warnings(
+    installation, shell, tmp_path
+):
+    bad = tmp_path / "payments.csv"
+    bad.write_text("invoice_no,date,ammount,currency\nINV-2026-001,2026-01-01,5,VND\n")
+
+    done = installation.run(shell, "import", "payments", bad, "--json")
+
+    assert done.code == 1
+    assert json.loads(done.stdout) == {
+        "ok": False,
+        "message": "payments.csv cannot be imported",
+        "problems": ["line 1, column amount: missing column (the file has 'ammount': is that it?)"],
+        "warnings": ["column 'ammount' is not used (did you mean amount?)"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [("mysql://owed:s3cret@db.example/owed", "names the database 'mysql'"), ("garbage", "is not")],
+)
+def test_a_database_url_owed_does_not_support_is_a_clear_error(shell, tmp_path, url, named):
+    done = shell(tmp_path, "orgs", env={"DATABASE_URL": url})
+
+    assert done.code == 1
+    assert done.stderr.startswith(f"error: DATABASE_URL {named}")
+    assert "postgres://" in done.stderr
+    assert "sqlite://" in done.stderr
+    assert "s3cret" not in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_data_folder_that_cannot_be_created_is_a_clear_error(shell, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+
+    done = shell(blocker / "data", "orgs")
+
+    assert done.code == 1
+    assert done.stderr.strip() == (
+        f"error: cannot create the data folder {blocker / 'data'} (OWED_DATA_DIR): Not a directory"
+    )
+
+
+def test_with_a_database_url_and_a_secret_key_the_data_folder_is_not_needed(shell, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    database = tmp_path / "elsewhere.sqlite3"
+
+    done = shell(
+        blocker / "data",
+        "orgs",
+        "--json",
+        env={"DATABASE_URL": f"sqlite:///{database}", "OWED_SECRET_KEY": "for-this-test"},
+    )
+
+    assert (done.code, done.stdout.strip()) == (0, "[]"), done.stderr
+    assert database.exists()
+
+
+@pytest.fixture
+def without_root_privilege() -> list[str]:
+    """A command prefix under which file permissions apply, even to root."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("root ignores file permissions, and setpriv is not here to drop that")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+@pytest.fixture
+def read_only(tmp_path):
+    """Make folders read-only for the test, and writable again afterwards."""
+    folders = []
+
+    def make(folder: Path) -> Path:
+        folders.append(folder)
+        folder.chmod(0o555)
+        return folder
+
+    yield make
+    for folder in folders:
+        folder.chmod(0o755)
+
+
+def test_a_data_folder_that_cannot_be_written_is_a_clear_error(
+    shell, tmp_path, read_only, without_root_privilege
+):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    read_only(folder)
+
+    no_key = shell(folder, "orgs", prefix=without_root_privilege)
+    with_key = shell(
+        folder, "orgs", prefix=without_root_privilege, env={"OWED_SECRET_KEY": "for-this-test"}
+    )
+
+    assert no_key.code == 1
+    assert no_key.stderr.strip() == (
+        f"error: cannot write the secret key to {folder / 'secret_key'}: Permission denied; "
+        "make the data folder writable, or set OWED_SECRET_KEY"
+    )
+    assert with_key.code == 1
+    assert with_key.stderr.strip() == (
+        f"error: cannot use the SQLite database {folder / 'owed.sqlite3'}: unable to open "
+        f"database file; the file and its folder {folder} must be writable by whoever runs owed"
+    )
+
+
+def test_a_read_only_data_folder_with_a_database_names_the_database(
+    shell, tmp_path, read_only, without_root_privilege
+):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    made = shell(folder, "init", "--name", "Lotus Studio", "--country", "VN", "--currency", "VND")
+    assert made.code == 0, made.stderr
+    read_only(folder)
+
+    done = shell(folder, "invoices", prefix=without_root_privilege)
+
+    assert done.code == 1
+    assert done.stderr.strip() == (
+        f"error: cannot use the SQLite database {folder / 'owed.sqlite3'}: attempt to write a "
+        f"readonly database; the file and its folder {folder} must be writable by whoever "
+        "runs owed"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_demo_with_json_prints_only_json_on_stdout_while_it_serves(shell, tmp_path):
+    command = _owed_command()
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "OWED_ORG")}
+    environment["OWED_DATA_DIR"] = str(tmp_path)
+    with subprocess.Popen(
+        [*command, "demo", "--json", "--port", str(_free_port())],
+        env=environment,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    ) as server:
+        # Should the server never say it is up, stop it: its stderr then ends.
+        watchdog = threading.Timer(120, server.kill)
+        watchdog.start()
+        try:
+            said = []
+            while not any("Quit the server" in line for line in said):
+                line = server.stderr.readline()
+                assert line, "".join(said)  # the server stopped before it was up
+                said.append(line)
+        finally:
+            watchdog.cancel()
+            server.terminate()
+        stdout, _ = server.communicate(timeout=30)
+
+    assert json.loads(stdout)["slug"] == "demo"
+    assert any(line.startswith("Serving on http://127.0.0.1:") for line in said)

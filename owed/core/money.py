@@ -19,7 +19,8 @@ with more decimals than its currency allows instead of rounding it.
 from __future__ import annotations
 
 import enum
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision, list_currencies
 
@@ -98,35 +99,65 @@ def is_exact(amount: Decimal, currency: str) -> bool:
     return amount == amount.quantize(quantum(currency), rounding=ROUND_DOWN)
 
 
-def parse_amount(text: str, currency: str, *, allow_zero: bool = False) -> Decimal:
-    """Read an amount written with `.` as the decimal point, exact to the currency's unit.
+def excerpt(text: str, limit: int = 30) -> str:
+    """`text` cut to its first `limit` characters (and "…"), to quote it in a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
-    Refuses (with `MoneyError`) an empty, non-numeric, negative or too precise amount;
-    zero only when `allow_zero`. Thousands separators are refused rather than guessed.
+
+# What an amount may look like: ASCII digits, then optionally a point and more digits.
+# Python's `\d` and `Decimal()` also take other scripts' digits, exponents, signs and
+# underscores; a file saying "1e3" or "١٢٣" is refused and told the form instead.
+_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_NEGATIVE = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
+_SCIENTIFIC = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+")
+
+
+def parse_amount(text: str, currency: str, *, allow_zero: bool = False) -> Decimal:
+    """Read an amount written like `1234.50`, exact to the currency's unit.
+
+    Only ASCII digits with an optional `.` and more digits are read, after surrounding
+    spaces are stripped. Refuses (with `MoneyError`, quoting at most 30 characters of
+    the text) an empty, non-numeric, negative, too large or too precise amount, and
+    anything else `Decimal()` would take: exponents, signs, underscores, other scripts'
+    digits, a point without digits on both sides. Zero only when `allow_zero`.
+    Thousands separators are refused rather than guessed.
     """
     raw = (text or "").strip()
+    shown = excerpt(raw)
     if not raw:
         raise MoneyError("amount is missing")
-    if "," in raw:
-        raise MoneyError(f"amount {raw!r} contains a comma; write it like 1234.50")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise MoneyError(f"amount {raw!r} is not a number") from None
-    if not value.is_finite():
-        raise MoneyError(f"amount {raw!r} is not a number")
-    if value < 0:
-        raise MoneyError(f"amount {raw} is negative")
+    if not _AMOUNT.fullmatch(raw):
+        raise MoneyError(_why_not_an_amount(raw, shown))
+    value = Decimal(raw)
     if value >= MAX_AMOUNT:
-        raise MoneyError(f"amount {raw} is too large")
+        raise MoneyError(f"amount {shown} is too large")
     if value == 0 and not allow_zero:
         raise MoneyError("amount is zero")
     if not is_exact(value, currency):
         units = minor_units(currency)
         if units == 0:
-            raise MoneyError(f"amount {raw} has decimals but {currency} has no minor units")
-        raise MoneyError(f"amount {raw} has more than {units} decimals for {currency}")
+            raise MoneyError(f"amount {shown} has decimals but {currency} has no minor units")
+        raise MoneyError(f"amount {shown} has more than {units} decimals for {currency}")
     return round_money(value, currency)
+
+
+def _why_not_an_amount(raw: str, shown: str) -> str:
+    """The message for text that is not digits with an optional `.` and more digits."""
+    if "," in raw:
+        return f"amount {shown!r} contains a comma; write it like 1234.50"
+    if _NEGATIVE.fullmatch(raw):
+        return f"amount {shown} is negative"
+    if any(c.isdigit() and not c.isascii() for c in raw):
+        return f"amount {shown!r} has digits other than 0-9; write it like 1234.50"
+    if _SCIENTIFIC.fullmatch(raw):
+        return f"amount {shown!r} is in scientific notation; write every digit, like 1234.50"
+    if re.fullmatch(r"\.[0-9]+", raw):
+        return f"amount {shown!r} needs a digit before the point; write it like 0{excerpt(raw)}"
+    if re.fullmatch(r"[0-9]+\.", raw):
+        return f"amount {shown!r} needs digits after the point; write it like {excerpt(raw[:-1])}"
+    if not any(c.isdigit() for c in raw):
+        return f"amount {shown!r} is not a number"
+    return f"amount {shown!r} is not written like 1234.50 (digits 0-9 and one '.' only)"
 
 
 def allocate_evenly(total: Decimal, parts: int, currency: str) -> list[Decimal]:

@@ -9,11 +9,14 @@ The database is read a fixed number of times per import, never once per row.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import inspect
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +27,7 @@ from django.utils import translation
 
 from owed.core.allocation import OpenItem, allocate
 from owed.core.identifiers import IdentifierError, normalize_tax_id
-from owed.core.money import MoneyError, parse_amount
+from owed.core.money import MoneyError, excerpt, parse_amount
 from owed.errors import OwedError
 from owed.ledger import selectors
 from owed.ledger.models import (
@@ -62,11 +65,25 @@ EXPORT_ONLY = {
     "payments": ["allocated", "unallocated"],
 }
 
-Progress = Callable[[int, int], None]
+# Called as progress(done, total) or, when it takes a third argument, as
+# progress(done, total, phase) with phase "checking" (rows checked so far) or "writing".
+Progress = Callable[..., None]
+# While checking, progress is reported every this many rows.
+PROGRESS_EVERY = 500
 
 
 class ImportRejected(OwedError):
-    """The file has problems; `details` lists each as `line N, column C: reason`."""
+    """The file has problems; `details` lists each as `line N, column C: reason`.
+
+    `warnings` are the import's warnings about the file (columns it does not use), which
+    often explain a problem: a column `ammount` is not used, so `amount` is missing.
+    """
+
+    def __init__(
+        self, message: str, *, details: list[str] | None = None, warnings: list[str] | None = None
+    ) -> None:
+        super().__init__(message, details=details)
+        self.warnings = warnings or []
 
 
 @dataclass
@@ -128,41 +145,101 @@ def import_file(
         raise ImportRejected(f"{path.name} cannot be imported", details=[exc.message]) from None
     problems = _Problems()
     result = ImportResult(kind=kind, rows=len(table.rows))
-    missing = [c for c in REQUIRED[kind] if c not in table.header]
-    for column in missing:
-        problems.add(1, column, "missing column")
-    if missing:
-        raise ImportRejected(f"{path.name} cannot be imported", details=problems.sorted())
-    known = set(REQUIRED[kind]) | set(OPTIONAL[kind]) | set(EXPORT_ONLY[kind])
-    for column in table.header:
-        if column and column not in known:
-            result.warnings.append(f"column {column!r} is not used")
-    seen: dict[str, int] = {}
-    for column in table.header:
-        if not column:
-            continue  # untitled columns (often trailing, from a spreadsheet) are not read
-        if column in seen:
-            problems.add(1, column, f"column appears twice (also column {seen[column] + 1})")
-        seen.setdefault(column, table.header.index(column))
+    _check_header(kind, table.header, problems, result)
     if problems:
-        raise ImportRejected(f"{path.name} cannot be imported", details=problems.sorted())
+        raise ImportRejected(
+            f"{path.name} cannot be imported", details=problems.sorted(), warnings=result.warnings
+        )
+    for line, column, reason in table.problems:
+        problems.add(line, column, reason)
+    if not table.rows:
+        result.notes.append("no rows to import: the file has a header and nothing else")
+
+    report = _reporter(progress)
+    total = len(table.rows)
+    report(0, total, "checking")
+
+    def checked(done: int) -> None:
+        if done and done % PROGRESS_EVERY == 0:
+            report(done, total, "checking")
 
     planner = {"clients": _plan_clients, "invoices": _plan_invoices, "payments": _plan_payments}
     # Plan and write in one transaction, so what was checked is what gets written.
     with transaction.atomic():
-        apply = planner[kind](organization, table, problems, result)
+        apply = planner[kind](organization, table, problems, result, checked)
+        report(total, total, "checking")
         if problems:
             raise ImportRejected(
                 f"{path.name} cannot be imported: {len(problems.messages)} problem(s), "
                 "nothing written",
                 details=problems.sorted(),
+                warnings=result.warnings,
             )
         if not dry_run:
-            apply(progress)
+            report(0, total, "writing")
+            apply()
+            report(total, total, "writing")
     return result
 
 
+def _reporter(progress: Progress | None) -> Callable[[int, int, str], None]:
+    """`progress` as a three-argument callable, whether or not it takes the phase."""
+    if progress is None:
+        return lambda done, total, phase: None
+    try:
+        inspect.signature(progress).bind(0, 0, "checking")
+    except TypeError:
+        return lambda done, total, phase: progress(done, total)
+    except ValueError:  # no signature to read (some built-ins): the documented two arguments
+        return lambda done, total, phase: progress(done, total)
+    return progress
+
+
+def _check_header(kind: str, header: list[str], problems: _Problems, result: ImportResult) -> None:
+    """Missing and repeated columns are problems; columns owed does not read, warnings.
+
+    A column owed does not read is often a misspelt one it needs: each names the closest
+    known column the file lacks, and a missing column names the unread one like it.
+    """
+    known = set(REQUIRED[kind]) | set(OPTIONAL[kind]) | set(EXPORT_ONLY[kind])
+    unknown = [c for c in dict.fromkeys(header) if c and c not in known]
+    absent = [c for c in [*REQUIRED[kind], *OPTIONAL[kind]] if c not in header]
+    for column in unknown:
+        close = difflib.get_close_matches(column, absent, n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        result.warnings.append(f"column {excerpt(column)!r} is not used{hint}")
+    for column in REQUIRED[kind]:
+        if column not in header:
+            close = difflib.get_close_matches(column, unknown, n=1, cutoff=0.75)
+            hint = f" (the file has {excerpt(close[0])!r}: is that it?)" if close else ""
+            problems.add(1, column, f"missing column{hint}")
+    seen: dict[str, int] = {}
+    for index, column in enumerate(header):
+        if not column:
+            continue  # untitled columns (often trailing, from a spreadsheet) are not read
+        if column in seen:
+            problems.add(1, column, f"column appears twice (also column {seen[column] + 1})")
+        seen.setdefault(column, index)
+
+
 # ---------------------------------------------------------------- cell readers
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: str) -> date:
+    """A date written `YYYY-MM-DD`; `ValueError` for anything else.
+
+    A full ISO 8601 date and time (`2026-01-05T09:30:00`, as an XLSX date-time cell reads)
+    gives its date when all of it parses. `date.fromisoformat` alone would also take
+    `20260105` and `2026-W10-1`, which a spreadsheet user does not mean as dates.
+    """
+    if _ISO_DATE.fullmatch(text):
+        return date.fromisoformat(text)
+    if len(text) > 10 and text[10] in "T " and _ISO_DATE.fullmatch(text[:10]):
+        return datetime.fromisoformat(text).date()
+    raise ValueError(f"{text!r} is not a date")
 
 
 def _date(row: Row, column: str, problems: _Problems) -> date | None:
@@ -171,11 +248,9 @@ def _date(row: Row, column: str, problems: _Problems) -> date | None:
         problems.add(row.line, column, "date is missing")
         return None
     try:
-        return date.fromisoformat(
-            text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}T.*", text) else text
-        )
+        return parse_date(text)
     except ValueError:
-        problems.add(row.line, column, f"{text!r} is not a date (write it as YYYY-MM-DD)")
+        problems.add(row.line, column, f"{excerpt(text)!r} is not a date (write it as YYYY-MM-DD)")
         return None
 
 
@@ -216,7 +291,7 @@ def _email(row: Row, column: str, problems: _Problems) -> str:
         try:
             validate_email(text)
         except ValidationError:
-            problems.add(row.line, column, f"{text!r} is not an e-mail address")
+            problems.add(row.line, column, f"{excerpt(text)!r} is not an e-mail address")
     return text
 
 
@@ -225,16 +300,13 @@ def _duplicate(
 ) -> bool:
     if key in first_line:
         problems.add(
-            row.line, column, f"duplicate {column} {key!r} (also on line {first_line[key]})"
+            row.line,
+            column,
+            f"duplicate {column} {excerpt(key)!r} (also on line {first_line[key]})",
         )
         return True
     first_line[key] = row.line
     return False
-
-
-def _report(progress: Progress | None, done: int, total: int) -> None:
-    if progress is not None:
-        progress(done, total)
 
 
 # ---------------------------------------------------------------- clients
@@ -251,18 +323,26 @@ def _wanted_contacts(row: Row, header: set[str]) -> dict[str, dict[str, str]]:
     if "contact_name" in header:
         main["name"] = row.cells.get("contact_name", "")
     wanted = {Contact.Role.MAIN: main}
-    if row.cells.get("billing_email"):
-        wanted[Contact.Role.BILLING] = {"email": row.cells["billing_email"]}
+    if "billing_email" in header:
+        # An empty cell clears the billing contact's e-mail (and creates no contact).
+        wanted[Contact.Role.BILLING] = {"email": row.cells.get("billing_email", "")}
     return wanted
 
 
-def _plan_clients(org: Organization, table: Table, problems: _Problems, result: ImportResult):
+def _plan_clients(
+    org: Organization,
+    table: Table,
+    problems: _Problems,
+    result: ImportResult,
+    checked: Callable[[int], None],
+):
     rows, header = table.rows, set(table.header)
     # Fields whose column the file lacks keep what the ledger holds.
     updated_fields = [f for f in _CLIENT_FIELDS if f in header]
     first_line: dict[str, int] = {}
     parsed: list[tuple[dict, dict]] = []
-    for row in rows:
+    for done, row in enumerate(rows):
+        checked(done)
         code = _required(row, "client_id", problems, 64)
         if code is not None:
             _duplicate(row, "client_id", code, first_line, problems)
@@ -274,11 +354,13 @@ def _plan_clients(org: Organization, table: Table, problems: _Problems, result: 
         _email(row, "billing_email", problems)
         phone = row.cells.get("phone", "")
         if phone and not _PHONE.match(phone):
-            problems.add(row.line, "phone", f"{phone!r} is not a phone number")
+            problems.add(row.line, "phone", f"{excerpt(phone)!r} is not a phone number")
         kind = row.cells.get("kind", "").lower() or Client.Kind.BUSINESS
         if kind not in Client.Kind.values:
             problems.add(
-                row.line, "kind", f"{kind!r} is not one of {', '.join(Client.Kind.values)}"
+                row.line,
+                "kind",
+                f"{excerpt(kind)!r} is not one of {', '.join(Client.Kind.values)}",
             )
         tax_id = row.cells.get("tax_id", "")
         if tax_id and country:
@@ -348,7 +430,7 @@ def _plan_clients(org: Organization, table: Table, problems: _Problems, result: 
             result.unchanged += 1
     result.created = len(new_clients)
 
-    def apply(progress: Progress | None) -> None:
+    def apply() -> None:
         clients = [client for client, _ in new_clients]
         Client.objects.bulk_create(clients, batch_size=500)
         if changed_clients:
@@ -361,7 +443,6 @@ def _plan_clients(org: Organization, table: Table, problems: _Problems, result: 
                     )
         Contact.objects.bulk_create(new_contacts, batch_size=500)
         Contact.objects.bulk_update(changed_contacts, ["email", "phone", "name"], batch_size=500)
-        _report(progress, len(parsed), len(parsed))
 
     return apply
 
@@ -371,7 +452,13 @@ def _plan_clients(org: Organization, table: Table, problems: _Problems, result: 
 _INVOICE_FIELDS = ("client_id", "contract_id", "issue_date", "due_date", "currency", "total")
 
 
-def _plan_invoices(org: Organization, table: Table, problems: _Problems, result: ImportResult):
+def _plan_invoices(
+    org: Organization,
+    table: Table,
+    problems: _Problems,
+    result: ImportResult,
+    checked: Callable[[int], None],
+):
     rows = table.rows
     # Without a contract_id column, invoices keep the contract the ledger links them to.
     updated_fields = [
@@ -383,14 +470,21 @@ def _plan_invoices(org: Organization, table: Table, problems: _Problems, result:
     contracts = {
         c.code: c for c in Contract.objects.filter(organization=org, code__in=contract_codes)
     }
-    numbers = [row.cells.get("invoice_no", "") for row in rows]
+    numbers = {row.cells.get("invoice_no", "") for row in rows} - {""}
+    # Lock the file's invoices before reading what was paid on them, so that a payment
+    # import cannot allocate between this check and the write (a total of 10 with 100
+    # paid). Locks are taken in id order, as `_plan_payments` takes them, so that two
+    # imports wait for each other instead of deadlocking.
     existing = {
         inv.number: inv
-        for inv in selectors.invoices_with_balance(organization=org).filter(number__in=numbers)
+        for inv in selectors.invoices_with_balance(organization=org).filter(
+            pk__in=_lock_invoices(org, numbers)
+        )
     }
     first_line: dict[str, int] = {}
     parsed: list[tuple[dict, str]] = []
-    for row in rows:
+    for done, row in enumerate(rows):
+        checked(done)
         number = _required(row, "invoice_no", problems, 64)
         if number is not None:
             _duplicate(row, "invoice_no", number, first_line, problems)
@@ -399,7 +493,9 @@ def _plan_invoices(org: Organization, table: Table, problems: _Problems, result:
         if not code:
             problems.add(row.line, "client_id", "value is missing")
         elif client is None:
-            problems.add(row.line, "client_id", f"unknown client {code!r} (import it first)")
+            problems.add(
+                row.line, "client_id", f"unknown client {excerpt(code)!r} (import it first)"
+            )
         issue_date = _date(row, "issue_date", problems)
         due_date = _date(row, "due_date", problems)
         if issue_date and due_date and due_date < issue_date:
@@ -412,7 +508,9 @@ def _plan_invoices(org: Organization, table: Table, problems: _Problems, result:
         if contract_code := row.cells.get("contract_id", ""):
             contract = contracts.get(contract_code)
             if contract is None:
-                problems.add(row.line, "contract_id", f"unknown contract {contract_code!r}")
+                problems.add(
+                    row.line, "contract_id", f"unknown contract {excerpt(contract_code)!r}"
+                )
             elif client is not None and contract.client_id != client.pk:
                 problems.add(
                     row.line, "contract_id", f"contract {contract_code!r} is with another client"
@@ -478,7 +576,7 @@ def _plan_invoices(org: Organization, table: Table, problems: _Problems, result:
             result.unchanged += 1
     result.created = len(to_create)
 
-    def apply(progress: Progress | None) -> None:
+    def apply() -> None:
         Invoice.objects.bulk_create([inv for inv, _ in to_create], batch_size=500)
         if to_update:
             Invoice.objects.bulk_update(to_update, updated_fields, batch_size=500)
@@ -497,7 +595,6 @@ def _plan_invoices(org: Organization, table: Table, problems: _Problems, result:
             ],
             batch_size=500,
         )
-        _report(progress, len(parsed), len(parsed))
 
     return apply
 
@@ -527,40 +624,63 @@ def _payment_key(row: Row, numbers: list[str], paid_on, amount, reference: str) 
     return key
 
 
-def _plan_payments(org: Organization, table: Table, problems: _Problems, result: ImportResult):
+def _lock_invoices(org: Organization, numbers: set[str]) -> list[int]:
+    """Lock the organization's invoices with these numbers, in id order; their ids.
+
+    Every import that reads balances to write by them locks first, in the same order, so
+    two imports touching the same invoices run one after the other (SQLite's IMMEDIATE
+    transactions already serialize writers; there this is a plain read).
+    """
+    return list(
+        Invoice.objects.select_for_update()
+        .filter(organization=org, number__in=numbers)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _plan_payments(
+    org: Organization,
+    table: Table,
+    problems: _Problems,
+    result: ImportResult,
+    checked: Callable[[int], None],
+):
     rows, header = table.rows, set(table.header)
     numbers_by_row = {
         row.line: [n.strip() for n in row.cells.get("invoice_no", "").split(";") if n.strip()]
         for row in rows
     }
     all_numbers = {n for numbers in numbers_by_row.values() for n in numbers}
-    locked = Invoice.objects.select_for_update().filter(organization=org, number__in=all_numbers)
     invoices = {
         inv.number: inv
         for inv in selectors.invoices_with_balance(organization=org).filter(
-            pk__in=list(locked.values_list("pk", flat=True))
+            pk__in=_lock_invoices(org, all_numbers)
         )
     }
     client_codes = {row.cells.get("client_id", "") for row in rows} - {""}
     clients = {c.code: c for c in Client.objects.filter(organization=org, code__in=client_codes)}
     first_line: dict[str, int] = {}
     parsed: list[dict] = []
-    for row in rows:
+    for done, row in enumerate(rows):
+        checked(done)
         numbers = numbers_by_row[row.line]
         targets: list[Invoice] = []
         client_code = row.cells.get("client_id", "")
         client = clients.get(client_code)
         if client_code and client is None:
-            problems.add(row.line, "client_id", f"unknown client {client_code!r} (import it first)")
+            problems.add(
+                row.line, "client_id", f"unknown client {excerpt(client_code)!r} (import it first)"
+            )
         if not numbers and not client_code:
             problems.add(row.line, "invoice_no", "value is missing")
         for number in numbers:
             invoice = invoices.get(number)
             if numbers.count(number) > 1:
-                problems.add(row.line, "invoice_no", f"invoice {number!r} is named twice")
+                problems.add(row.line, "invoice_no", f"invoice {excerpt(number)!r} is named twice")
             elif invoice is None:
                 problems.add(
-                    row.line, "invoice_no", f"unknown invoice {number!r} (import it first)"
+                    row.line, "invoice_no", f"unknown invoice {excerpt(number)!r} (import it first)"
                 )
             else:
                 targets.append(invoice)
@@ -588,7 +708,7 @@ def _plan_payments(org: Organization, table: Table, problems: _Problems, result:
             problems.add(
                 row.line,
                 "method",
-                f"{method_text!r} is not one of {', '.join(Payment.Method.values)}",
+                f"{excerpt(method_text)!r} is not one of {', '.join(Payment.Method.values)}",
             )
         reference = row.cells.get("reference", "")
         if len(reference) > 200:
@@ -611,6 +731,7 @@ def _plan_payments(org: Organization, table: Table, problems: _Problems, result:
             {
                 "row": row,
                 "key": key,
+                "named": numbers,
                 "targets": targets,
                 "client_id": targets[0].client_id if targets else (client.pk if client else None),
                 "date": paid_on,
@@ -627,6 +748,14 @@ def _plan_payments(org: Organization, table: Table, problems: _Problems, result:
         p.key: p
         for p in Payment.objects.filter(organization=org, key__in=[p["key"] for p in parsed])
     }
+    # The invoices each recorded payment went to, in the order it paid them.
+    paid_to: dict[int, list[str]] = defaultdict(list)
+    for payment_id, number in (
+        Allocation.objects.filter(payment__in=list(existing.values()))
+        .order_by("id")
+        .values_list("payment_id", "invoice__number")
+    ):
+        paid_to[payment_id].append(number)
     # Without a method or reference column, a recorded payment keeps its own.
     kept = [f for f in ("method", "reference") if f in header]
     new: list[dict] = []
@@ -644,6 +773,19 @@ def _plan_payments(org: Organization, table: Table, problems: _Problems, result:
                 f"payment {item['key']!r} is already recorded as "
                 f"{amount_text(old.amount, old.currency)} {old.currency} "
                 f"on {old.date}; a recorded payment is not changed by an import",
+            )
+        # A row names the invoices a payment may pay; one it did not reach (paid already)
+        # has no allocation, so only an invoice it paid and the row no longer names is a
+        # change.
+        elif any(n not in item["named"] for n in paid_to[old.pk]):
+            went_to = paid_to[old.pk]
+            problems.add(
+                item["row"].line,
+                "invoice_no",
+                f"payment {excerpt(item['key'])!r} is already recorded against "
+                f"{'invoice' if len(went_to) == 1 else 'invoices'} {', '.join(went_to)}, "
+                f"not {excerpt(';'.join(item['named'])) if item['named'] else 'no invoice'}; "
+                "a recorded payment is not moved by an import",
             )
         elif any(getattr(old, f) != item[f] for f in kept):
             for f in kept:
@@ -680,7 +822,7 @@ def _plan_payments(org: Organization, table: Table, problems: _Problems, result:
     result.created = len(new)
     result.updated = len(changed)
 
-    def apply(progress: Progress | None) -> None:
+    def apply() -> None:
         payments = [
             Payment(
                 organization=org,
@@ -703,6 +845,5 @@ def _plan_payments(org: Organization, table: Table, problems: _Problems, result:
         Allocation.objects.bulk_create(allocations, batch_size=500)
         if changed:
             Payment.objects.bulk_update(changed, kept, batch_size=500)
-        _report(progress, len(planned), len(planned))
 
     return apply

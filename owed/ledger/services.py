@@ -318,7 +318,9 @@ def payment_record(
             ).order_by("due_date", "number")
         )
     # Lock the invoices so two payments recorded at once cannot both take one balance.
-    locked = list(Invoice.objects.select_for_update().filter(pk__in=[t.pk for t in targets]))
+    locked = list(
+        Invoice.objects.select_for_update().filter(pk__in=[t.pk for t in targets]).order_by("pk")
+    )
     balances = _open_balances(locked, organization)
     payment = Payment.objects.create(
         organization=organization,

@@ -9,6 +9,7 @@ from owed.core.money import (
     Rounding,
     allocate_evenly,
     check_currency,
+    excerpt,
     minor_units,
     parse_amount,
     percent_of,
@@ -51,6 +52,61 @@ def test_amounts_in_usd_take_at_most_two_decimals():
 def test_bad_amounts_are_refused_with_a_reason(text, message):
     with pytest.raises(MoneyError, match=message):
         parse_amount(text, "USD")
+
+
+def test_an_amount_is_read_after_its_surrounding_spaces_are_stripped():
+    assert parse_amount("  1200.50\t", "USD") == Decimal("1200.50")
+    assert parse_amount("\u00a01500000 ", "VND") == Decimal(1500000)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (" 1e3", "amount '1e3' is in scientific notation; write every digit, like 1234.50"),
+        ("1E-2", "amount '1E-2' is in scientific notation; write every digit, like 1234.50"),
+        (
+            "1.23457E+11",
+            "amount '1.23457E+11' is in scientific notation; write every digit, like 1234.50",
+        ),
+        ("١٢٣", "amount '١٢٣' has digits other than 0-9; write it like 1234.50"),
+        ("۱۲۳۴", "amount '۱۲۳۴' has digits other than 0-9; write it like 1234.50"),
+        ("１２３", "amount '１２３' has digits other than 0-9; write it like 1234.50"),
+        ("1_000", "amount '1_000' is not written like 1234.50 (digits 0-9 and one '.' only)"),
+        ("+5", "amount '+5' is not written like 1234.50 (digits 0-9 and one '.' only)"),
+        ("1 000", "amount '1 000' is not written like 1234.50 (digits 0-9 and one '.' only)"),
+        ("5.", "amount '5.' needs digits after the point; write it like 5"),
+        (".5", "amount '.5' needs a digit before the point; write it like 0.5"),
+        ("1000000000000000", "amount 1000000000000000 is too large"),
+    ],
+)
+def test_only_ascii_digits_with_an_optional_point_and_decimals_are_an_amount(text, message):
+    with pytest.raises(MoneyError) as caught:
+        parse_amount(text, "USD")
+
+    assert str(caught.value) == message
+
+
+def test_a_long_amount_is_quoted_in_the_message_only_in_part():
+    text = "12345678901234567890123456789012345"
+
+    with pytest.raises(MoneyError) as too_large:
+        parse_amount(text, "USD")
+    with pytest.raises(MoneyError) as not_a_number:
+        parse_amount("x" * 100, "USD")
+
+    assert str(too_large.value) == "amount 123456789012345678901234567890… is too large"
+    assert str(not_a_number.value) == f"amount '{'x' * 30}…' is not a number"
+    assert excerpt("short") == "short"
+
+
+@given(
+    units=st.integers(min_value=1, max_value=10**14 - 1),
+    currency=st.sampled_from(["VND", "USD"]),
+)
+def test_an_amount_written_as_plain_digits_reads_back_exactly(units, currency):
+    amount = Decimal(units).scaleb(-minor_units(currency))
+
+    assert parse_amount(format(amount, "f"), currency) == amount
 
 
 def test_a_currency_with_three_minor_units_is_refused_rather_than_rounded():

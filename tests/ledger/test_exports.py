@@ -16,7 +16,7 @@ from owed.ledger.exports import export_table
 from owed.ledger.imports import KINDS, OPTIONAL, REQUIRED, import_file
 from owed.ledger.models import Allocation, Client, Contact, InvoiceLine, Payment
 from owed.ledger.services import invoice_write_off, payment_record
-from owed.ledger.tables import read_table
+from owed.ledger.tables import read_table, write_table
 
 pytestmark = pytest.mark.django_db
 
@@ -280,6 +280,95 @@ def test_text_that_looks_like_a_formula_is_exported_to_xlsx_as_text(org, write_c
     notes = sheet[2][header.index("notes")]
     assert notes.data_type == "s"
     assert read_table(path).rows[0].cells["notes"] == '=HYPERLINK("http://evil.example","click")'
+
+
+FORMULA_LIKE = {
+    "name": "=1+2",
+    "address": "+44 20 7946 0000",
+    "notes": "-see contract",
+    "tax_id": "",
+    "contact_name": "@finance",
+}
+
+
+@pytest.fixture
+def formula_client(org):
+    """A client whose texts a spreadsheet would run as formulas, entered by hand."""
+    client = Client.objects.create(
+        organization=org,
+        code="EVIL",
+        name=FORMULA_LIKE["name"],
+        country="GB",
+        language="en",
+        currency="GBP",
+        address=FORMULA_LIKE["address"],
+        notes="\tnote after a tab",
+    )
+    Contact.objects.create(
+        organization=org,
+        client=client,
+        role=Contact.Role.MAIN,
+        name=FORMULA_LIKE["contact_name"],
+        email="",
+        phone="+44 20 7946 0001",
+    )
+    return org
+
+
+def test_text_that_looks_like_a_formula_is_exported_to_csv_behind_an_apostrophe(formula_client):
+    text = export_table(organization=formula_client, kind="clients", fmt="csv").decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(text)))
+
+    assert (row["name"], row["address"], row["contact_name"]) == (
+        "'=1+2",
+        "'+44 20 7946 0000",
+        "'@finance",
+    )
+    assert (row["notes"], row["phone"]) == ("'\tnote after a tab", "'+44 20 7946 0001")
+    assert row["client_id"] == "EVIL"
+
+
+def test_a_csv_export_with_formula_like_text_imports_back_exactly(
+    formula_client, other_org, tmp_path
+):
+    path = export_to(formula_client, "clients", "csv", tmp_path)
+
+    import_file(organization=other_org, kind="clients", path=path)
+
+    assert ledger_view(other_org) == ledger_view(formula_client)
+    assert Client.objects.get(organization=other_org).notes == "\tnote after a tab"
+
+
+def test_amounts_in_a_csv_export_are_written_without_an_apostrophe(ledger):
+    for kind in KINDS:
+        text = export_table(organization=ledger, kind=kind, fmt="csv").decode("utf-8-sig")
+        for row in csv.DictReader(io.StringIO(text)):
+            for column in ("amount", "paid", "balance", "allocated", "unallocated", "credit"):
+                assert not row.get(column, "").startswith("'"), (kind, column, row)
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [("-5", "-5"), ("-12.50", "-12.50"), ("12.50", "12.50"), ("-5-5", "'-5-5"), ("+5", "'+5")],
+)
+def test_a_negative_number_is_written_to_csv_as_a_number(value, written):
+    data = write_table(["amount"], [[value]], "csv").decode("utf-8-sig")
+
+    assert data.splitlines()[1] == written
+
+
+def test_an_apostrophe_before_a_formula_character_is_taken_off_on_import_and_only_then(
+    org, write_csv
+):
+    path = write_csv(
+        "client_id,name,country,language,currency,email,notes,address\n"
+        "ACME,'=Acme,GB,en,GBP,,'plain note,'-1 Main St\n"
+    )
+
+    import_file(organization=org, kind="clients", path=path)
+
+    acme = Client.objects.get(code="ACME")
+    assert (acme.name, acme.notes, acme.address) == ("=Acme", "'plain note", "-1 Main St")
 
 
 def test_an_empty_organization_exports_just_the_header(org):

@@ -266,6 +266,30 @@ def test_an_xlsx_amount_is_read_to_the_15_digits_excel_shows(org, clients, tmp_p
     assert not Invoice.objects.exists()
 
 
+def test_an_xlsx_number_cell_is_read_as_plain_digits_never_in_scientific_notation(
+    org, clients, tmp_path
+):
+    # A CSV saved by Excel may hold 1.23457E+11 for this cell, which is refused; the
+    # workbook holds the number itself.
+    path = write_xlsx(
+        tmp_path / "invoices.xlsx",
+        ["invoice_no", "client_id", "issue_date", "due_date", "currency", "amount"],
+        [
+            ["INV-1", "SEN", date(2024, 1, 1), date(2024, 1, 31), "VND", 123456789012.0],
+            ["INV-2", "ACME", date(2024, 1, 1), date(2024, 1, 31), "GBP", 0.05],
+            ["INV-3", "SEN", date(2024, 1, 1), date(2024, 1, 31), "VND", 1e14],
+        ],
+    )
+
+    import_file(organization=org, kind="invoices", path=path)
+
+    assert [invoice(org, n).total for n in ("INV-1", "INV-2", "INV-3")] == [
+        Decimal(123456789012),
+        Decimal("0.05"),
+        Decimal(10**14),
+    ]
+
+
 def test_an_xlsx_workbook_that_declares_a_wrong_size_is_read_in_full(org, tmp_path):
     # Some programs write <dimension ref="A1"/>; openpyxl's read-only mode then reads A1 only.
     path = write_xlsx(
@@ -406,7 +430,13 @@ def test_a_negative_payment_is_refused_and_nothing_is_written(org, pay, write_cs
         ("abc", "amount 'abc' is not a number"),
         ("1,200.50", "amount '1,200.50' contains a comma; write it like 1234.50"),
         ("", "amount is missing"),
-        ("1e30", "amount 1e30 is too large"),
+        ("1000000000000000", "amount 1000000000000000 is too large"),
+        ("1e30", "amount '1e30' is in scientific notation; write every digit, like 1234.50"),
+        (" 1e3", "amount '1e3' is in scientific notation; write every digit, like 1234.50"),
+        ("١٢٠٠", "amount '١٢٠٠' has digits other than 0-9; write it like 1234.50"),
+        ("５.", "amount '５.' has digits other than 0-9; write it like 1234.50"),
+        ("+5", "amount '+5' is not written like 1234.50 (digits 0-9 and one '.' only)"),
+        (".5", "amount '.5' needs a digit before the point; write it like 0.5"),
     ],
 )
 def test_an_amount_that_is_not_a_number_is_refused_and_nothing_is_written(
@@ -630,6 +660,277 @@ def test_a_good_file_after_a_refused_one_is_imported_whole(org, clients, write_c
     assert Invoice.objects.filter(organization=org).count() == 4
 
 
+def test_a_row_with_more_cells_than_the_header_is_refused_and_nothing_is_written(
+    org, clients, write_csv
+):
+    # 1,200.00 unquoted is two cells: the amount would read as 1.00.
+    path = write_csv(
+        "invoice_no,client_id,issue_date,due_date,currency,amount\n"
+        'Q2,ACME,2026-01-01,2026-01-31,USD,"1,200.00"\n'
+        "Q3,ACME,2026-01-01,2026-01-31,USD,1,200.00\n"
+    )
+
+    problems = assert_refused_and_nothing_written(org, "invoices", path)
+
+    assert problems == [
+        "line 2, column amount: amount '1,200.00' contains a comma; write it like 1234.50",
+        "line 3, column -: the row has 7 cells but the header has 6 "
+        "(a comma inside an amount or text needs quotes)",
+    ]
+
+
+def test_a_semicolon_separated_row_with_more_cells_than_the_header_names_its_separator(
+    org, write_csv
+):
+    path = write_csv(
+        "client_id;name;country;language;currency;email\nACME;Acme; Ltd;GB;en;GBP;ap@acme.co.uk\n"
+    )
+
+    problems = assert_refused_and_nothing_written(org, "clients", path)
+
+    assert problems[0] == (
+        "line 2, column -: the row has 7 cells but the header has 6 "
+        "(a semicolon inside a text needs quotes)"
+    )
+
+
+def test_a_value_under_a_column_the_header_does_not_name_is_refused_and_nothing_is_written(
+    org, write_csv, tmp_path
+):
+    csv_path = write_csv(
+        "client_id,name,country,language,currency,email,,\n"
+        "ACME,Acme Ltd,GB,en,GBP,ap@acme.co.uk,teal,\n"
+    )
+    xlsx_path = write_xlsx(
+        tmp_path / "clients.xlsx",
+        ["client_id", "name", "country", "language", "currency", "email"],
+        [["ACME", "Acme Ltd", "GB", "en", "GBP", "ap@acme.co.uk", None, "teal"]],
+    )
+
+    assert assert_refused_and_nothing_written(org, "clients", csv_path) == [
+        "line 2, column -: cell 7 holds 'teal' but the header gives it no name"
+    ]
+    assert assert_refused_and_nothing_written(org, "clients", xlsx_path) == [
+        "line 2, column -: column H holds 'teal' but the header gives it no name"
+    ]
+
+
+def test_a_cell_longer_than_csv_reads_is_refused_in_its_own_column(org, write_csv):
+    path = write_csv(
+        "client_id,name,country,language,currency,email,notes\n"
+        f"ACME,Acme Ltd,GB,en,GBP,ap@acme.co.uk,{'n' * 131_073}\n"
+    )
+
+    assert assert_refused_and_nothing_written(org, "clients", path) == [
+        "line 2, column notes: the cell holds 131073 characters; at most 131072"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["20260105", "2026-W10-1", "2026-01-05Tgarbage", "2026-1-5", "2026-01-05 noon"]
+)
+def test_a_date_not_written_as_yyyy_mm_dd_is_refused_and_nothing_is_written(
+    org, clients, write_csv, text
+):
+    path = write_csv(
+        "invoice_no,client_id,issue_date,due_date,currency,amount\n"
+        f"INV-1,ACME,{text},2026-03-31,GBP,100\n"
+    )
+
+    assert assert_refused_and_nothing_written(org, "invoices", path) == [
+        f"line 2, column issue_date: {text!r} is not a date (write it as YYYY-MM-DD)"
+    ]
+
+
+def test_a_long_text_is_quoted_only_in_part_in_a_problem(org, clients, write_csv):
+    path = write_csv(
+        "invoice_no,client_id,issue_date,due_date,currency,amount\n"
+        f"INV-1,ACME,{'9' * 40},2026-03-31,GBP,{'7' * 20}x\n"
+    )
+
+    assert assert_refused_and_nothing_written(org, "invoices", path) == [
+        f"line 2, column issue_date: '{'9' * 30}…' is not a date (write it as YYYY-MM-DD)",
+        f"line 2, column amount: amount '{'7' * 20}x' is not written like 1234.50 "
+        "(digits 0-9 and one '.' only)",
+    ]
+
+
+def test_a_date_with_a_time_is_read_as_its_day(org, clients, write_csv, tmp_path):
+    write_csv(
+        "invoice_no,client_id,issue_date,due_date,currency,amount\n"
+        "INV-1,ACME,2026-01-05T09:30:00,2026-02-04 18:00:00+07:00,GBP,100\n",
+        "invoices.csv",
+    )
+    write_xlsx(
+        tmp_path / "invoices.xlsx",
+        ["invoice_no", "client_id", "issue_date", "due_date", "currency", "amount"],
+        [["INV-2", "ACME", datetime(2026, 1, 5, 9, 30), date(2026, 2, 4), "GBP", 100]],
+    )
+
+    for name in ("invoices.csv", "invoices.xlsx"):
+        import_file(organization=org, kind="invoices", path=tmp_path / name)
+
+    for number in ("INV-1", "INV-2"):
+        assert (invoice(org, number).issue_date, invoice(org, number).due_date) == (
+            date(2026, 1, 5),
+            date(2026, 2, 4),
+        )
+
+
+def test_a_header_with_no_rows_imports_nothing_and_says_so(org, write_csv):
+    path = write_csv("client_id,name,country,language,currency,email\n")
+
+    result = import_file(organization=org, kind="clients", path=path)
+
+    assert (result.rows, result.created) == (0, 0)
+    assert result.notes == ["no rows to import: the file has a header and nothing else"]
+
+
+def test_a_misspelt_column_is_named_beside_the_missing_one_when_the_import_is_refused(
+    org, clients, write_csv
+):
+    path = write_csv(
+        "invoice_no,client_id,issue_date,due_date,currency,ammount,colour\n"
+        "INV-1,ACME,2026-01-01,2026-01-31,GBP,100,teal\n"
+    )
+    before = ledger_snapshot()
+
+    with pytest.raises(ImportRejected) as caught:
+        import_file(organization=org, kind="invoices", path=path)
+
+    assert caught.value.details == [
+        "line 1, column amount: missing column (the file has 'ammount': is that it?)"
+    ]
+    assert caught.value.warnings == [
+        "column 'ammount' is not used (did you mean amount?)",
+        "column 'colour' is not used",
+    ]
+    assert ledger_snapshot() == before
+
+
+# ---------------------------------------------------------------- files that cannot be read
+
+
+def test_a_file_that_does_not_exist_is_refused_with_its_path(org, tmp_path):
+    path = tmp_path / "nowhere.csv"
+
+    assert problems_of(org, "clients", path) == [f"line 1, column -: file not found: {path}"]
+
+
+def test_a_folder_given_as_the_file_is_refused_and_nothing_is_written(org, tmp_path):
+    assert assert_refused_and_nothing_written(org, "clients", tmp_path) == [
+        f"line 1, column -: {tmp_path} is a folder, not a file"
+    ]
+
+
+def test_a_file_that_cannot_be_read_is_refused_with_the_reason(org, write_csv, monkeypatch):
+    path = write_csv(CLIENTS)
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+
+    assert problems_of(org, "clients", path) == [
+        f"line 1, column -: cannot read {path}: Permission denied"
+    ]
+
+
+def test_csv_text_saved_as_xlsx_is_refused_saying_what_it_is(org, write_csv):
+    path = write_csv(CLIENTS, "clients.xlsx")
+
+    assert assert_refused_and_nothing_written(org, "clients", path) == [
+        "line 1, column -: clients.xlsx holds CSV text, not an Excel workbook; "
+        "rename it to clients.csv and import again"
+    ]
+
+
+def test_a_workbook_saved_as_csv_is_refused_saying_what_it_is(org, tmp_path):
+    path = write_xlsx(
+        tmp_path / "clients.xlsx",
+        ["client_id", "name", "country", "language", "currency", "email"],
+        [["ACME", "Acme Ltd", "GB", "en", "GBP", ""]],
+    ).rename(tmp_path / "clients.csv")
+
+    assert assert_refused_and_nothing_written(org, "clients", path) == [
+        "line 1, column -: clients.csv is an Excel workbook, not CSV text; "
+        "rename it to clients.xlsx and import again"
+    ]
+
+
+def test_a_file_that_is_neither_xlsx_nor_text_is_refused_as_not_a_workbook(org, tmp_path):
+    path = tmp_path / "clients.xlsx"
+    path.write_bytes(bytes(range(256)))
+
+    assert assert_refused_and_nothing_written(org, "clients", path) == [
+        "line 1, column -: clients.xlsx is not an Excel workbook; "
+        "save it as .xlsx or as CSV UTF-8 and import again"
+    ]
+
+
+def test_an_xlsx_workbook_cut_short_inside_its_sheet_is_refused_at_the_first_unreadable_row(
+    org, clients, tmp_path
+):
+    path = write_xlsx(
+        tmp_path / "invoices.xlsx",
+        ["invoice_no", "client_id", "issue_date", "due_date", "currency", "amount"],
+        [[f"INV-{n}", "ACME", "2026-01-01", "2026-01-31", "GBP", 100] for n in range(10)],
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: data.index(b'<row r="4"') + 20]  # a valid zip, broken XML
+            target.writestr(item, data)
+    path.write_bytes(buffer.getvalue())
+
+    assert assert_refused_and_nothing_written(org, "invoices", path) == [
+        "line 4, column -: invoices.xlsx is damaged from this row on and cannot be read "
+        "(ParseError); open it in Excel, save it again and import again"
+    ]
+
+
+# ---------------------------------------------------------------- progress
+
+
+def test_progress_is_reported_while_rows_are_checked_then_while_they_are_written(
+    org, clients, write_csv
+):
+    rows = "".join(f"INV-{n},ACME,2026-01-01,2026-01-31,GBP,100\n" for n in range(1200))
+    path = write_csv("invoice_no,client_id,issue_date,due_date,currency,amount\n" + rows)
+    calls = []
+
+    import_file(
+        organization=org,
+        kind="invoices",
+        path=path,
+        progress=lambda done, total, phase: calls.append((phase, done, total)),
+    )
+
+    assert calls == [
+        ("checking", 0, 1200),
+        ("checking", 500, 1200),
+        ("checking", 1000, 1200),
+        ("checking", 1200, 1200),
+        ("writing", 0, 1200),
+        ("writing", 1200, 1200),
+    ]
+
+
+def test_a_progress_callback_taking_done_and_total_only_still_works(org, write_csv):
+    calls = []
+
+    import_file(
+        organization=org,
+        kind="clients",
+        path=write_csv(CLIENTS),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+
+    assert calls == [(0, 4), (4, 4), (0, 4), (4, 4)]
+
+
 # ---------------------------------------------------------------- re-imports
 
 
@@ -732,6 +1033,30 @@ def test_a_file_without_the_optional_columns_keeps_what_the_ledger_holds(org, wr
     assert Contact.objects.get(client=anna).phone == "0901234567"
 
 
+def test_an_empty_billing_email_cell_clears_the_billing_contacts_email(org, clients, write_csv):
+    cleared = CLIENTS.replace("billing@acme.co.uk", "")
+
+    result = import_file(organization=org, kind="clients", path=write_csv(cleared, "c2.csv"))
+
+    assert (result.updated, result.unchanged) == (1, 3)
+    billing = Contact.objects.get(client__code="ACME", role=Contact.Role.BILLING)
+    assert billing.email == ""
+    again = import_file(organization=org, kind="clients", path=write_csv(cleared, "c3.csv"))
+    assert (again.updated, again.unchanged) == (0, 4)
+
+
+def test_a_file_without_a_billing_email_column_keeps_the_billing_contact(org, clients, write_csv):
+    path = write_csv(
+        "client_id,name,country,language,currency,email\nACME,Acme Ltd,GB,en,GBP,ap@acme.co.uk\n"
+    )
+
+    result = import_file(organization=org, kind="clients", path=path)
+
+    assert result.unchanged == 1
+    billing = Contact.objects.get(client__code="ACME", role=Contact.Role.BILLING)
+    assert billing.email == "billing@acme.co.uk"
+
+
 def test_an_invoice_with_payments_cannot_drop_below_what_was_paid(org, pay, write_csv):
     pay("INV-003,2024-03-01,500,GBP,,,")
     lower = INVOICES.replace("GBP,800,Hosting", "GBP,400,Hosting")
@@ -828,6 +1153,37 @@ def test_a_recorded_payment_with_another_amount_under_the_same_payment_id_is_ref
         "2024-03-01; a recorded payment is not changed by an import",
     )
     assert Payment.objects.get(key="BANK-7").amount == Decimal(500)
+
+
+def test_a_recorded_payment_id_named_against_another_invoice_is_refused(org, pay, write_csv):
+    pay("INV-002,2024-03-01,500,GBP,,,BANK-7")
+
+    assert_refused_and_nothing_written(
+        org,
+        "payments",
+        write_csv(PAYMENTS_HEADER + "INV-003,2024-03-01,500,GBP,,,BANK-7\n", "p2.csv"),
+        "line 2, column invoice_no: payment 'BANK-7' is already recorded against invoice "
+        "INV-002, not INV-003; a recorded payment is not moved by an import",
+    )
+    assert allocations_of("INV-002") == [Decimal(500)]
+    assert allocations_of("INV-003") == []
+
+
+def test_a_recorded_payment_still_naming_an_invoice_it_did_not_reach_is_unchanged(org, pay):
+    # INV-003 is paid in full first; the second payment then reaches only INV-002, and
+    # the third none at all (it is all client credit).
+    rows = (
+        "INV-003,2024-03-01,800,GBP,,,BANK-1",
+        "INV-003;INV-002,2024-03-02,100,GBP,,,BANK-2",
+        "INV-003,2024-03-03,50,GBP,,,BANK-3",
+    )
+    pay(*rows)
+    before = ledger_snapshot()
+
+    again = pay(*rows)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert ledger_snapshot() == before
 
 
 def test_a_recorded_payment_takes_a_new_reference_and_method_as_an_update(org, pay):
