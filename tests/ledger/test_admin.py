@@ -22,52 +22,13 @@ from owed.ledger.models import (
     Payment,
 )
 from owed.ledger.services import LineInput, invoice_create, payment_record, user_add
+from tests.ledger.admin_forms import PASSWORD, invoice_form, payment_form
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-passphrase"
-
-
-@pytest.fixture
-def member(client, org):
-    user_add(organization=org, username="lan", password=PASSWORD)
-    client.login(username="lan", password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def customer(org):
-    return Client.objects.create(
-        organization=org, code="C1", name="Công ty ABC", country="VN", language="vi", currency="VND"
-    )
-
-
-def _invoice_form(org, customer, **overrides):
-    data = {
-        "organization": org.pk,
-        "number": "INV-9",
-        "client": customer.pk,
-        "issue_date": "2026-11-01",
-        "due_date": "2026-11-30",
-        "currency": "VND",
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-MIN_NUM_FORMS": "1",
-        "lines-MAX_NUM_FORMS": "1000",
-        "lines-0-position": "1",
-        "lines-0-description": "Thiết kế",
-        "lines-0-quantity": "2",
-        "lines-0-unit_price": "1500000",
-        "lines-0-tax_rate": "10",
-        "allocations-TOTAL_FORMS": "0",
-        "allocations-INITIAL_FORMS": "0",
-        "allocations-MIN_NUM_FORMS": "0",
-        "allocations-MAX_NUM_FORMS": "1000",
-    }
-    return data | overrides
 
 
 def test_an_invoice_added_in_the_admin_totals_its_lines(member, org, customer):
-    response = member.post("/admin/ledger/invoice/add/", _invoice_form(org, customer))
+    response = member.post("/admin/ledger/invoice/add/", invoice_form(org, customer))
     assert response.status_code == 302, response.text
     invoice = Invoice.objects.get(number="INV-9")
     assert invoice.total == Decimal(3_300_000)
@@ -86,7 +47,7 @@ def test_an_invoice_added_in_the_admin_totals_its_lines(member, org, customer):
 def test_the_admin_refuses_an_invoice_the_ledger_would_refuse(
     member, org, customer, overrides, message
 ):
-    response = member.post("/admin/ledger/invoice/add/", _invoice_form(org, customer, **overrides))
+    response = member.post("/admin/ledger/invoice/add/", invoice_form(org, customer, **overrides))
     assert response.status_code == 200
     assert message in response.text
     assert not Invoice.objects.filter(number="INV-9").exists()
@@ -111,7 +72,7 @@ def test_editing_lines_below_what_was_paid_is_refused(member, org, customer):
         invoices=[invoice],
     )
     line = invoice.lines.get()
-    form = _invoice_form(
+    form = invoice_form(
         org,
         customer,
         number="INV-1",
@@ -140,22 +101,16 @@ def test_a_payment_cannot_allocate_more_than_an_invoice_has_left(member, org, cu
         currency="VND",
         lines=[LineInput("work", Decimal(1), Decimal(1_000_000))],
     )
-    form = {
-        "organization": org.pk,
-        "client": customer.pk,
-        "key": "",
-        "date": "2026-11-10",
-        "amount": "2000000",
-        "currency": "VND",
-        "method": "bank_transfer",
-        "reference": "",
-        "allocations-TOTAL_FORMS": "1",
-        "allocations-INITIAL_FORMS": "0",
-        "allocations-MIN_NUM_FORMS": "0",
-        "allocations-MAX_NUM_FORMS": "1000",
-        "allocations-0-invoice": str(invoice.pk),
-        "allocations-0-amount": "1500000",
-    }
+    form = payment_form(
+        org,
+        customer,
+        amount="2000000",
+        **{
+            "allocations-TOTAL_FORMS": "1",
+            "allocations-0-invoice": str(invoice.pk),
+            "allocations-0-amount": "1500000",
+        },
+    )
     response = member.post("/admin/ledger/payment/add/", form)
     assert response.status_code == 200
     assert "has only 1,000,000 VND left to pay" in response.text
@@ -169,18 +124,7 @@ def test_a_payment_cannot_allocate_more_than_an_invoice_has_left(member, org, cu
 
 
 def test_a_payment_in_vnd_with_decimals_is_refused(member, org, customer):
-    form = {
-        "organization": org.pk,
-        "client": customer.pk,
-        "date": "2026-11-10",
-        "amount": "10.5",
-        "currency": "VND",
-        "method": "bank_transfer",
-        "allocations-TOTAL_FORMS": "0",
-        "allocations-INITIAL_FORMS": "0",
-        "allocations-MIN_NUM_FORMS": "0",
-        "allocations-MAX_NUM_FORMS": "1000",
-    }
+    form = payment_form(org, customer, amount="10.5")
     response = member.post("/admin/ledger/payment/add/", form)
     assert "VND has no minor units" in response.text
     assert not Payment.objects.exists()

@@ -22,9 +22,9 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from owed.ledger.models import Client, Contact, Invoice, Language, Payment, PaymentAccount
-from owed.ledger.services import LineInput, invoice_create, user_add
+from owed.ledger.services import LineInput, invoice_create
+from tests.ledger.admin_forms import invoice_form, payment_form
 
-PASSWORD = "a-long-passphrase"
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 LANGUAGES = ["vi", "fa", "th"]
 
@@ -53,20 +53,6 @@ EXPECTED = {
 
 
 @pytest.fixture
-def member(client, org):
-    user_add(organization=org, username="lan", password=PASSWORD)
-    client.login(username="lan", password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def customer(org):
-    return Client.objects.create(
-        organization=org, code="C1", name="Công ty ABC", country="VN", language="vi", currency="VND"
-    )
-
-
-@pytest.fixture
 def overdue_invoice(org, customer):
     return invoice_create(
         organization=org,
@@ -77,31 +63,6 @@ def overdue_invoice(org, customer):
         currency="VND",
         lines=[LineInput("Thiết kế", Decimal(1), Decimal(1_000_000))],
     )
-
-
-def _invoice_form(org, customer, **overrides):
-    data = {
-        "organization": org.pk,
-        "number": "INV-9",
-        "client": customer.pk,
-        "issue_date": "2026-11-01",
-        "due_date": "2026-11-30",
-        "currency": "VND",
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-MIN_NUM_FORMS": "1",
-        "lines-MAX_NUM_FORMS": "1000",
-        "lines-0-position": "1",
-        "lines-0-description": "Thiết kế",
-        "lines-0-quantity": "2",
-        "lines-0-unit_price": "1500000",
-        "lines-0-tax_rate": "10",
-        "allocations-TOTAL_FORMS": "0",
-        "allocations-INITIAL_FORMS": "0",
-        "allocations-MIN_NUM_FORMS": "0",
-        "allocations-MAX_NUM_FORMS": "1000",
-    }
-    return data | overrides
 
 
 def _html_dir(text: str) -> str:
@@ -137,7 +98,7 @@ def test_the_invoice_add_page_speaks_the_language(member, lang):
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_an_invoice_due_before_it_is_issued_is_refused_in_the_language(member, org, customer, lang):
-    form = _invoice_form(org, customer, due_date="2026-10-01")
+    form = invoice_form(org, customer, due_date="2026-10-01")
     response = member.post("/admin/ledger/invoice/add/", form, HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 200
     assert EXPECTED[lang]["due_before_issue"] in response.text
@@ -148,18 +109,7 @@ def test_an_invoice_due_before_it_is_issued_is_refused_in_the_language(member, o
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_vnd_payment_with_decimals_is_refused_in_the_language(member, org, customer, lang):
-    form = {
-        "organization": org.pk,
-        "client": customer.pk,
-        "date": "2026-11-10",
-        "amount": "10.5",
-        "currency": "VND",
-        "method": "bank_transfer",
-        "allocations-TOTAL_FORMS": "0",
-        "allocations-INITIAL_FORMS": "0",
-        "allocations-MIN_NUM_FORMS": "0",
-        "allocations-MAX_NUM_FORMS": "1000",
-    }
+    form = payment_form(org, customer, amount="10.5")
     response = member.post("/admin/ledger/payment/add/", form, HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 200
     assert EXPECTED[lang]["vnd_decimals"] in response.text

@@ -64,7 +64,7 @@ def test_an_invoice_import_cannot_lower_a_total_below_a_payment_being_imported(
     # waiting for the lock; only then does the payment import write and commit.
     payment_planned = threading.Event()
     invoice_planned = threading.Event()
-    plan_payments, plan_invoices = imports._plan_payments, imports._plan_invoices
+    plan_payments, plan_invoices = imports.plan_payments, imports.plan_invoices
 
     def planning_payments(*args, **kwargs):
         apply = plan_payments(*args, **kwargs)
@@ -80,8 +80,8 @@ def test_an_invoice_import_cannot_lower_a_total_below_a_payment_being_imported(
         invoice_planned.set()
         return apply
 
-    monkeypatch.setattr(imports, "_plan_payments", planning_payments)
-    monkeypatch.setattr(imports, "_plan_invoices", planning_invoices)
+    monkeypatch.setattr(imports, "plan_payments", planning_payments)
+    monkeypatch.setattr(imports, "plan_invoices", planning_invoices)
     outcome: dict[str, object] = {}
 
     def run(name: str, kind: str, path, wait_for: threading.Event | None) -> None:
