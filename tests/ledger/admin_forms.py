@@ -52,3 +52,22 @@ def payment_form(org: Organization, customer: Client, **overrides: str) -> dict[
         "allocations-MAX_NUM_FORMS": "1000",
     }
     return data | overrides
+
+
+def vnd_invoice(org, customer, number="INV-1", *, issue=None, due=None, **links):
+    """A 1,000,000 VND invoice for `customer`, issued 1 November and due 30 November 2026."""
+    from datetime import date
+    from decimal import Decimal
+
+    from owed.ledger.services import LineInput, invoice_create
+
+    return invoice_create(
+        organization=org,
+        client=customer,
+        number=number,
+        issue_date=issue or date(2026, 11, 1),
+        due_date=due or date(2026, 11, 30),
+        currency="VND",
+        lines=[LineInput("Thiết kế", Decimal(1), Decimal(1_000_000))],
+        **links,
+    )

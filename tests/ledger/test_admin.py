@@ -21,8 +21,8 @@ from owed.ledger.models import (
     Organization,
     Payment,
 )
-from owed.ledger.services import LineInput, invoice_create, payment_record, user_add
-from tests.ledger.admin_forms import PASSWORD, invoice_form, payment_form
+from owed.ledger.services import payment_record, user_add
+from tests.ledger.admin_forms import PASSWORD, invoice_form, payment_form, vnd_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -54,15 +54,7 @@ def test_the_admin_refuses_an_invoice_the_ledger_would_refuse(
 
 
 def test_editing_lines_below_what_was_paid_is_refused(member, org, customer):
-    invoice = invoice_create(
-        organization=org,
-        client=customer,
-        number="INV-1",
-        issue_date=date(2026, 11, 1),
-        due_date=date(2026, 11, 30),
-        currency="VND",
-        lines=[LineInput("work", Decimal(1), Decimal(1_000_000))],
-    )
+    invoice = vnd_invoice(org, customer, "INV-1")
     payment_record(
         organization=org,
         client=customer,
@@ -92,15 +84,7 @@ def test_editing_lines_below_what_was_paid_is_refused(member, org, customer):
 
 
 def test_a_payment_cannot_allocate_more_than_an_invoice_has_left(member, org, customer):
-    invoice = invoice_create(
-        organization=org,
-        client=customer,
-        number="INV-1",
-        issue_date=date(2026, 11, 1),
-        due_date=date(2026, 11, 30),
-        currency="VND",
-        lines=[LineInput("work", Decimal(1), Decimal(1_000_000))],
-    )
+    invoice = vnd_invoice(org, customer, "INV-1")
     form = payment_form(
         org,
         customer,
@@ -168,16 +152,7 @@ def test_the_invoice_change_page_runs_a_bounded_number_of_queries(
         )
         for i in range(1, 31)
     )
-    invoice = invoice_create(
-        organization=org,
-        client=customer,
-        number="INV-1",
-        issue_date=date(2026, 11, 1),
-        due_date=date(2026, 11, 30),
-        currency="VND",
-        lines=[LineInput("work", Decimal(1), Decimal(1_000_000))],
-        contract=contract,
-    )
+    invoice = vnd_invoice(org, customer, "INV-1", contract=contract)
     # Session, user, memberships, invoice, permissions (2), lines, allocations, content
     # types and one query for each dropdown: organization, client, contract, milestone.
     with django_assert_max_num_queries(15):
@@ -194,15 +169,7 @@ EVENING_IN_UTC = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
 
 @pytest.fixture
 def due_on_the_30th(org, customer):
-    return invoice_create(
-        organization=org,
-        client=customer,
-        number="INV-30",
-        issue_date=date(2026, 11, 1),
-        due_date=date(2026, 11, 30),
-        currency="VND",
-        lines=[LineInput("work", Decimal(1), Decimal(1_000_000))],
-    )
+    return vnd_invoice(org, customer, "INV-30")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 from datetime import date
-from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -22,8 +21,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from owed.ledger.models import Client, Contact, Invoice, Language, Payment, PaymentAccount
-from owed.ledger.services import LineInput, invoice_create
-from tests.ledger.admin_forms import invoice_form, payment_form
+from tests.ledger.admin_forms import invoice_form, payment_form, vnd_invoice
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 LANGUAGES = ["vi", "fa", "th"]
@@ -54,15 +52,7 @@ EXPECTED = {
 
 @pytest.fixture
 def overdue_invoice(org, customer):
-    return invoice_create(
-        organization=org,
-        client=customer,
-        number="INV-1",
-        issue_date=date(2020, 1, 1),
-        due_date=date(2020, 1, 31),
-        currency="VND",
-        lines=[LineInput("Thiết kế", Decimal(1), Decimal(1_000_000))],
-    )
+    return vnd_invoice(org, customer, "INV-1", issue=date(2020, 1, 1), due=date(2020, 1, 31))
 
 
 def _html_dir(text: str) -> str:
