@@ -153,6 +153,9 @@ def import_(
     from owed.ledger.imports import ImportRejected, import_file
 
     organization = _org(org)
+    from django.utils import timezone
+
+    started = timezone.now()
     try:
         with _progress() as progress:
             task = progress.add_task(f"Importing {kind.value}", total=None)
@@ -188,6 +191,10 @@ def import_(
             for warning in exc.warnings:
                 err.print(f"  [yellow]warning:[/] {escape(warning)}", highlight=False)
         raise typer.Exit(1) from None
+    if kind is Kind.invoices and not dry_run:
+        from owed.dunning.selectors import hold_warnings_since
+
+        result.warnings += hold_warnings_since(organization=organization, since=started)
     if as_json:
         print(json.dumps({"ok": True, "dry_run": dry_run, **result.as_dict()}, ensure_ascii=False))
         return
@@ -375,6 +382,32 @@ def _print_summary(summary: dict) -> None:
         f"{count} {state.replace('_', ' ')}" for state, count in summary["states"].items()
     )
     console.print(f"By state: {states}.", highlight=False)
+    today = summary["collections"]
+    table = Table(
+        "step",
+        "planned",
+        "merged",
+        "skipped",
+        "clients",
+        title=f"Today's collections ({today['date']}): {today['actions']} actions",
+    )
+    for column in table.columns[1:4]:
+        column.justify = "right"
+    for row in today["by_step"]:
+        names = row["clients"]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        table.add_row(
+            row["step"].replace("_", " "),
+            str(row["planned"]),
+            str(row["merged"]),
+            str(row["skipped"]),
+            shown,
+        )
+    console.print(table)
+    console.print(
+        f"Every action of the day: owed run --org {summary['slug']} (it records nothing new).",
+        highlight=False,
+    )
 
 
 def _serve(host: str, port: int, *, to_stderr: bool = False) -> None:
@@ -462,3 +495,8 @@ def _database_problem(exc: Exception) -> str:
     if "readonly" in text or "unable to open" in text:
         hint = f"; the file and its folder {path.parent} must be writable by whoever runs owed"
     return f"cannot use the SQLite database {path}: {text}{hint}"
+
+
+# The collections commands (run, promise, dispute, plan, snooze, log, policy) register
+# themselves on `app`.
+from owed import cli_collections  # noqa: E402, F401

@@ -308,15 +308,20 @@ def test_a_second_build_replaces_only_the_demo(settings, other_org):
     assert Payment.objects.filter(organization=other_org).count() == 1
     row = selectors.invoices_with_balance(organization=other_org).get()
     assert (row.total, row.balance) == (Decimal("120.50"), Decimal("20.50"))
-    third = build_demo(today=TODAY, seed=7)
+    third = build_demo(today=TODAY, seed=7, history=False)
     assert third["invoices"] >= 350 and third["states"]["written_off"] > 0
 
 
 def test_the_build_takes_a_bounded_number_of_queries_and_reports_progress():
-    build_demo(today=TODAY)  # so that the measured build also deletes an earlier demo
+    # So that the measured build also deletes an earlier demo and its collections.
+    build_demo(today=TODAY, history=False)
     calls: list[tuple[int, int]] = []
     with CaptureQueriesContext(connection) as queries:
-        summary = build_demo(today=TODAY, progress=lambda done, total: calls.append((done, total)))
+        summary = build_demo(
+            today=TODAY,
+            history=False,
+            progress=lambda done, total: calls.append((done, total)),
+        )
     assert summary["invoices"] >= 350
     assert len(queries.captured_queries) < 200
     assert 3 <= len(calls) <= 20
@@ -325,6 +330,26 @@ def test_the_build_takes_a_bounded_number_of_queries_and_reports_progress():
 
 
 def test_today_defaults_to_the_local_date():
-    summary = build_demo()
+    summary = build_demo(history=False)
     assert summary["invoices"] >= 350
     assert all(summary["states"][state] > 0 for state in Invoice.State.values)
+
+
+def test_the_demo_has_a_month_of_collections_and_today_s_work(demo, org):
+    from owed.dunning.models import Action, Dispute, Interaction, Plan, Promise, Run
+
+    runs = Run.objects.filter(organization=org)
+    assert runs.count() == 31
+    assert set(runs.values_list("status", flat=True)) == {"done"}
+    assert max(runs.values_list("as_of", flat=True)) == TODAY
+    assert Promise.objects.filter(organization=org).exists()
+    assert Dispute.objects.filter(organization=org).exists()
+    assert Plan.objects.filter(organization=org).exists()
+    assert Interaction.objects.filter(organization=org, channel="call").exists()
+    today = demo["collections"]
+    assert today["date"] == TODAY.isoformat()
+    assert today["actions"] == Action.objects.filter(organization=org, decided_on=TODAY).count()
+    counted = sum(r["planned"] + r["merged"] + r["skipped"] for r in today["by_step"])
+    assert counted <= today["actions"]
+    steps = Action.objects.filter(organization=org).values_list("step", flat=True).distinct()
+    assert {"reminder", "call", "formal_notice"} <= set(steps)

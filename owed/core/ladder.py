@@ -60,12 +60,19 @@ class Step:
 class Policy:
     name: str
     steps: tuple[Step, ...]
-    minimum_balance: Decimal = Decimal(0)
-    """Invoices whose balance is below this (in their own currency) are not chased."""
+    minimum_balances: tuple[tuple[str, Decimal], ...] = ()
+    """(currency, amount) pairs: an invoice whose balance is below the amount for its
+    currency is not chased. A currency not listed has no minimum."""
     codes: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "codes", frozenset(s.code for s in self.steps))
+
+    def minimum_for(self, currency: str) -> Decimal:
+        for code, amount in self.minimum_balances:
+            if code == currency:
+                return amount
+        return Decimal(0)
 
     def step(self, code: str) -> Step:
         for step in self.steps:
@@ -137,8 +144,15 @@ def check_policy(policy: Policy) -> list[PolicyProblem]:
             )
         if Condition.WORK_STOP_CLAUSE not in step.conditions:
             previous = step
-    if policy.minimum_balance < 0:
-        problems.append(PolicyProblem(None, "the minimum balance cannot be negative"))
+    currencies = [currency for currency, _ in policy.minimum_balances]
+    for currency, amount in policy.minimum_balances:
+        if amount < 0:
+            problems.append(
+                PolicyProblem(None, f"the minimum balance for {currency} cannot be negative")
+            )
+        if currencies.count(currency) > 1:
+            problems.append(PolicyProblem(None, f"two minimum balances for {currency}"))
+            currencies = [c for c in currencies if c != currency]
     return problems
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from owed.demo.collections import delete_collections, simulate
 from owed.demo.data import PAYMENT_METHODS, ClientRow
 from owed.demo.generate import Generator
 from owed.demo.people import tax_id
@@ -41,7 +42,7 @@ DEMO_PASSWORD = "owed-demo-2026"
 DEMO_SLUG = "demo"
 
 ORG_NAME = "Saigon Kite Studio Co., Ltd."
-STEPS = 8
+STEPS = 9
 
 Progress = Callable[[int, int], None]
 
@@ -51,6 +52,7 @@ def _delete_demo() -> None:
     org = Organization.objects.filter(slug=DEMO_SLUG).first()
     if org is None:
         return
+    delete_collections(org)
     for model in (
         Allocation,
         Payment,
@@ -256,9 +258,17 @@ def _states(org: Organization) -> dict[str, int]:
 
 
 def build_demo(
-    *, progress: Progress | None = None, today: date | None = None, seed: int = 2026
+    *,
+    progress: Progress | None = None,
+    today: date | None = None,
+    seed: int = 2026,
+    history: bool = True,
 ) -> dict:
-    """Replace the demo organization with a fresh one and return a summary of it."""
+    """Replace the demo organization with a fresh one and return a summary of it.
+
+    With `history`, a month of daily collections runs (with calls, a promise, a dispute, a
+    plan and a snooze) leads up to today's run; without it, only today's run is made.
+    """
     report = progress or (lambda done, total: None)
     today = today or timezone.localdate()
     rng = random.Random(seed)
@@ -291,5 +301,7 @@ def build_demo(
             "username": DEMO_USERNAME,
             "password": DEMO_PASSWORD,
         }
+    report(8, STEPS)
+    summary["collections"] = simulate(org, today=today, rng=rng, history=history)
     report(STEPS, STEPS)
     return summary

@@ -337,6 +337,8 @@ def payment_record(
         Allocation(organization=organization, payment=payment, invoice_id=a.key, amount=a.amount)
         for a in result.allocations
     )
+    # Less is owed now: the collections run looks at these invoices again.
+    Invoice.objects.filter(pk__in=[a.key for a in result.allocations]).update(next_step_on=None)
     return payment
 
 

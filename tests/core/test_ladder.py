@@ -68,7 +68,7 @@ def test_a_policy_with_twice_the_same_step_or_no_channel_is_refused():
     assert "step reminder appears twice" in messages
     assert "step reminder has no channel" in messages
     assert check_policy(Policy("empty", ()))[0].message == "a policy needs at least one step"
-    assert check_policy(replace(STANDARD, minimum_balance=Decimal(-1)))
+    assert check_policy(replace(STANDARD, minimum_balances=(("USD", Decimal(-1)),)))
 
 
 def test_users_can_drop_and_retime_steps():

@@ -230,12 +230,16 @@ def test_the_compiled_catalogue_matches_the_po_file(lang, tmp_path):
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     expected = {}
     for entry in _po_entries(folder / "django.po")[1:]:
+        # A message with a context is stored under "context\x04message".
+        msgid = entry["msgid"]
+        if "msgctxt" in entry:
+            msgid = f"{entry['msgctxt']}\x04{msgid}"
         if "msgid_plural" in entry:
             for key, value in entry.items():
                 if key.startswith("msgstr["):
-                    expected[(entry["msgid"], int(key[7:-1]))] = value
+                    expected[(msgid, int(key[7:-1]))] = value
         else:
-            expected[entry["msgid"]] = entry["msgstr"]
+            expected[msgid] = entry["msgstr"]
     with (folder / "django.mo").open("rb") as mo:
         catalog = dict(gettext.GNUTranslations(mo)._catalog)
     catalog.pop("", None)

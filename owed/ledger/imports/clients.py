@@ -19,7 +19,7 @@ from owed.ledger.imports.cells import (
     read_email,
     read_required,
 )
-from owed.ledger.models import Client, Contact, Organization
+from owed.ledger.models import Client, Contact, Invoice, Organization
 from owed.ledger.services import country_code, currency_code, language_code
 from owed.ledger.tables import Row, Table
 
@@ -150,6 +150,8 @@ def plan_clients(
         Client.objects.bulk_create(clients, batch_size=500)
         if changed_clients:
             Client.objects.bulk_update(changed_clients, updated_fields, batch_size=500)
+            # A new country or kind changes the client's days and hours.
+            Invoice.objects.filter(client__in=changed_clients).update(next_step_on=None)
         for client, wanted in new_clients:
             for role, fields in wanted.items():
                 if any(fields.values()):

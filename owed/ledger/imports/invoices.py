@@ -149,6 +149,7 @@ def plan_invoices(
         if fields_changed:
             for f in updated_fields:
                 setattr(old, f, values[f])
+            old.next_step_on = None  # changed: the collections run looks at it again
             to_update.append(old)
         if fields_changed or relabel:
             result.updated += 1
@@ -159,7 +160,9 @@ def plan_invoices(
     def apply() -> None:
         Invoice.objects.bulk_create([inv for inv, _ in to_create], batch_size=500)
         if to_update:
-            Invoice.objects.bulk_update(to_update, updated_fields, batch_size=500)
+            Invoice.objects.bulk_update(
+                to_update, [*updated_fields, "next_step_on"], batch_size=500
+            )
         InvoiceLine.objects.filter(invoice__in=[inv for inv, _ in relined]).delete()
         InvoiceLine.objects.bulk_create(
             [

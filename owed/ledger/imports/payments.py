@@ -259,6 +259,10 @@ def plan_payments(
             for share in shares
         ]
         Allocation.objects.bulk_create(allocations, batch_size=500)
+        paid = sorted({a.invoice_id for a in allocations})
+        for start in range(0, len(paid), 5000):
+            # Paid (or less owed): the collections run looks at these again.
+            Invoice.objects.filter(pk__in=paid[start : start + 5000]).update(next_step_on=None)
         if changed:
             Payment.objects.bulk_update(changed, kept, batch_size=500)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from owed.ledger.models.organizations import Language, Organization
 from owed.ledger.validation import check_same_organization, clean_currency
+from owed.ledger.zones import country_zone, is_zone
 
 
 class Client(models.Model):
@@ -34,6 +35,15 @@ class Client(models.Model):
         max_length=2, choices=Language.choices, default=Language.EN, verbose_name=_("language")
     )
     currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Where the client is, for contact hours; empty: its country's (or yours, for a "
+            "country with several)."
+        ),
+    )
     notes = models.TextField(blank=True, verbose_name=_("notes"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
@@ -52,6 +62,12 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def zone_name(self, fallback: str) -> str:
+        """The client's time zone: its own, else its country's only one, else `fallback`."""
+        if self.timezone:
+            return self.timezone
+        return country_zone(self.country) or fallback
+
     def clean(self) -> None:
         from owed.core.identifiers import IdentifierError, normalize_tax_id
 
@@ -62,6 +78,10 @@ class Client(models.Model):
         except IdentifierError:
             message = _("This is not a valid tax id for %(country)s.") % {"country": self.country}
             raise ValidationError({"tax_id": message}) from None
+        if self.timezone and not is_zone(self.timezone):
+            raise ValidationError(
+                {"timezone": _("Unknown time zone: use a name such as Asia/Bangkok.")}
+            )
 
 
 class Contact(models.Model):

@@ -58,6 +58,15 @@ class Invoice(models.Model):
         verbose_name=_("total"),
     )
     written_off_on = models.DateField(null=True, blank=True, verbose_name=_("written off on"))
+    next_step_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("next look"),
+        help_text=_(
+            "The day the collections run looks at this invoice again; empty: at the next run."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
@@ -81,7 +90,10 @@ class Invoice(models.Model):
                 violation_error_message=_("The total cannot be negative."),
             ),
         ]
-        indexes = [models.Index(fields=["organization", "due_date"])]
+        indexes = [
+            models.Index(fields=["organization", "due_date"]),
+            models.Index(fields=["organization", "next_step_on"], name="invoice_next_look"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -1,0 +1,474 @@
+"""Build the decision core's `Snapshot` from the database, set-based, for a set of clients.
+
+Every read here is one query for the whole set (no query per invoice or per client), so a
+run over tens of thousands of invoices stays a handful of queries per chunk.
+
+How the reads stay fast on a large ledger (`bench/bench_collections.py`):
+
+- Lists of ids go to the database as one parameter (`id_list`): no per-id work in Django
+  or the driver, and no limit on their number (PostgreSQL takes 65,535 parameters).
+- Queries that find their rows by client or invoice ids name the organization in a form
+  no index is chosen for (`_scoped`): SQLite keeps no statistics, and would otherwise walk
+  the index of all the organization's rows instead of looking up the ids.
+- The largest reads (the invoices, the steps they took) are fetched as plain rows and
+  converted here, with each distinct day converted once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Concat
+
+from owed.core import decide as core
+from owed.core.ladder import STANDARD, Channel
+from owed.core.ladder import Policy as CorePolicy
+from owed.dunning.models import (
+    Action,
+    ClientPolicy,
+    Dispute,
+    Hold,
+    Instalment,
+    Interaction,
+    Plan,
+    Policy,
+    Promise,
+    Snooze,
+    WorkStop,
+)
+from owed.ledger.fields import MoneyField
+from owed.ledger.models import Client, Invoice, Organization
+from owed.ledger.selectors import annotate_balance
+from owed.ledger.zones import country_zone
+
+LADDER_KINDS = (core.Kind.LADDER.value, core.Kind.INSTALMENT.value)
+CONTACTED = (Action.Status.PLANNED, Action.Status.SENT, Action.Status.DONE)
+
+
+def id_list(ids: Iterable[int]) -> RawSQL:
+    """`ids` as a subquery, for `field__in=id_list(ids)`: one parameter, whatever their
+    number (a JSON array read by `json_each` on SQLite, an array on PostgreSQL)."""
+    ids = list(ids)
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
+def _scoped(manager, organization: Organization) -> QuerySet:
+    """The organization's rows, by a condition no index is chosen for.
+
+    The queries here find their rows by client or invoice ids, which belong to the
+    organization; the organization is a guard. Written `organization_id + 0 = ...` so that
+    SQLite (which has no statistics unless ANALYZE was run) does not walk the index of all
+    the organization's rows instead of looking up the ids."""
+    return manager.alias(
+        _organization=ExpressionWrapper(F("organization_id") + 0, output_field=IntegerField())
+    ).filter(_organization=organization.pk)
+
+
+def _rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a `values_list` queryset as the driver returns them: no conversion per
+    value by Django (the callers convert what needs it)."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+_DAYS: dict[str, date] = {}
+_UNIT, _RECORD = "\x1f", "\x1e"  # separators no step code holds
+_MONEY = MoneyField()
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date column's value as a date (SQLite returns text); each text parsed once."""
+    if value is None or isinstance(value, date):
+        return value
+    day = _DAYS.get(value)
+    if day is None:
+        day = _DAYS[value] = date.fromisoformat(value)
+    return day
+
+
+def policies(organization: Organization) -> tuple[CorePolicy, dict[str, CorePolicy]]:
+    """The organization's default policy and all its policies by name."""
+    stored = {
+        p.name: p.to_core()
+        for p in Policy.objects.filter(organization=organization).prefetch_related("steps")
+    }
+    default_name = (
+        Policy.objects.filter(organization=organization, is_default=True)
+        .values_list("name", flat=True)
+        .first()
+    )
+    default = stored.get(default_name) if default_name else None
+    return default or STANDARD, stored
+
+
+def due_clients(organization: Organization, as_of: date) -> list[int]:
+    """The clients with an invoice the run must look at on `as_of`, in id order."""
+    found: set[int] = set()
+    for part in _due_parts(organization, as_of):
+        found.update(part.values_list("client_id", flat=True))
+    return sorted(found)
+
+
+def _due(organization: Organization, as_of: date) -> dict[int, list[int]]:
+    """The invoices the run must look at on `as_of`, by client."""
+    due: dict[int, list[int]] = defaultdict(list)
+    for part in _due_parts(organization, as_of):
+        for client_id, invoice_id in part.values_list("client_id", "id"):
+            due[client_id].append(invoice_id)
+    return due
+
+
+def _due_parts(organization: Organization, as_of: date) -> tuple[QuerySet, QuerySet]:
+    """The invoices due for a look, as two reads of the next-look index: the empty ones and
+    those up to `as_of` (one `IS NULL OR <=` condition makes SQLite walk the whole index)."""
+    invoices = Invoice.objects.filter(organization=organization, written_off_on=None).order_by()
+    return invoices.filter(next_step_on=None), invoices.filter(next_step_on__lte=as_of)
+
+
+def build(
+    organization: Organization,
+    as_of: date,
+    client_ids: Collection[int],
+    policies_by_name: dict[str, CorePolicy],
+) -> core.Snapshot:
+    """The snapshot of `client_ids`' invoices that are due for a look on `as_of`."""
+    return _build(organization, as_of, client_ids, policies_by_name)
+
+
+def _build(
+    organization: Organization,
+    as_of: date,
+    client_ids: Collection[int],
+    policies_by_name: dict[str, CorePolicy],
+    invoice_ids: list[int] | None = None,
+) -> core.Snapshot:
+    """`build`; given `invoice_ids` (the due invoices of `client_ids`, as `_due` found
+    them), only those are read instead of every invoice of the clients."""
+    ids = list(client_ids)
+    invoices = (
+        _scoped(Invoice.objects, organization)
+        .filter(written_off_on=None)
+        .filter(Q(next_step_on__isnull=True) | Q(next_step_on__lte=as_of))
+    )
+    if invoice_ids is None:
+        invoices = invoices.filter(client_id__in=id_list(ids))
+    else:
+        invoices = invoices.filter(pk__in=id_list(invoice_ids))
+    rows = _rows(
+        annotate_balance(invoices).values_list(
+            "id",
+            "client_id",
+            "due_date",
+            "balance",
+            "currency",
+            "number",
+            "contract_id",
+            "contract__work_stop_grace_days",
+        )
+    )
+    # The steps each invoice took, as one text per invoice ("step<US>day<RS>..."): a
+    # ladder has taken several steps by the time it is looked at again.
+    taken: dict[int, dict[str, date]] = {}
+    for invoice_id, steps in _rows(
+        _scoped(Action.objects, organization)
+        .filter(invoice_id__in=id_list(r[0] for r in rows), kind=core.Kind.LADDER)
+        .order_by()
+        .values("invoice_id")
+        .annotate(
+            steps=StringAgg(
+                Concat("step", Value(_UNIT), Cast("decided_on", CharField())), Value(_RECORD)
+            )
+        )
+        .values_list("invoice_id", "steps")
+    ):
+        found = taken[invoice_id] = {}
+        for part in steps.split(_RECORD):
+            step, _, day = part.partition(_UNIT)
+            found[step] = _day(day)
+    money = _MONEY.from_db_value
+    invoices = tuple(
+        core.InvoiceFacts(
+            id=r[0],
+            client_id=r[1],
+            due_date=_day(r[2]),
+            balance=money(r[3], None, connection),
+            currency=r[4],
+            number=r[5],
+            contract_id=r[6],
+            work_stop_grace_days=r[7],
+            taken=taken.get(r[0], {}),
+        )
+        for r in rows
+    )
+    clients_in = id_list(ids)
+    return core.Snapshot(
+        clients=_clients(organization, ids),
+        invoices=invoices,
+        promises=_promises(organization, ids),
+        disputes=_disputes(organization, ids),
+        snoozes=_snoozes(organization, ids),
+        plans=_plans(organization, ids),
+        contacted_today=frozenset(
+            _scoped(Action.objects, organization)
+            .filter(
+                client_id__in=clients_in,
+                decided_on=as_of,
+                kind__in=LADDER_KINDS,
+                status__in=CONTACTED,
+            )
+            .order_by()
+            .values_list("client_id", flat=True)
+        ),
+        contacts_today=contacts_today(organization, as_of, clients_in),
+        policies=policies_by_name,
+    )
+
+
+def contacts_today(organization: Organization, as_of: date, client_ids) -> dict[int, int]:
+    """Per client, the contacts (messages, letters, calls) already recorded for `as_of`."""
+    contacts = (
+        _scoped(Action.objects, organization)
+        .filter(client_id__in=client_ids, decided_on=as_of, status__in=CONTACTED)
+        .filter(~Q(channels=Channel.TASK.value) | Q(step__in=sorted(core.CALL_TASKS)))
+        .order_by()
+        .values("client_id")
+        .annotate(n=Count("id"))
+        .values_list("client_id", "n")
+    )
+    return dict(_rows(contacts))
+
+
+def _clients(organization: Organization, ids: list[int]) -> dict[int, core.ClientFacts]:
+    policy_names = dict(
+        ClientPolicy.objects.filter(client_id__in=id_list(ids)).values_list(
+            "client_id", "policy__name"
+        )
+    )
+    responses = dict(
+        _scoped(Interaction.objects, organization)
+        .filter(client_id__in=id_list(ids), is_response=True)
+        .order_by()
+        .values("client_id")
+        .annotate(last=Max("happened_on"))
+        .values_list("client_id", "last")
+    )
+    clients = {}
+    for client_id, country, kind, zone in (
+        Client.objects.filter(pk__in=id_list(ids))
+        .order_by()
+        .values_list("id", "country", "kind", "timezone")
+    ):
+        clients[client_id] = core.ClientFacts(
+            id=client_id,
+            country=country,
+            kind=kind,
+            tz=zone or country_zone(country) or organization.timezone,
+            policy=policy_names.get(client_id),
+            last_response_on=responses.get(client_id),
+        )
+    return clients
+
+
+def _promises(organization: Organization, ids: list[int]) -> tuple[core.Promise, ...]:
+    promises = list(
+        _scoped(Promise.objects, organization)
+        .filter(client_id__in=id_list(ids))
+        .values_list("id", "client_id", "made_on", "until", "status")
+    )
+    members = _members(Promise.invoices.through, "promise_id", [p[0] for p in promises])
+    return tuple(
+        core.Promise(
+            id=pk,
+            client_id=client_id,
+            invoice_ids=members.get(pk, ()),
+            made_on=made_on,
+            until=until,
+            broken_recorded=status == Promise.Status.BROKEN,
+        )
+        for pk, client_id, made_on, until, status in promises
+    )
+
+
+def _disputes(organization: Organization, ids: list[int]) -> tuple[core.Dispute, ...]:
+    disputes = list(
+        _scoped(Dispute.objects, organization)
+        .filter(invoice__client_id__in=id_list(ids))
+        .values_list("id", "invoice_id", "opened_on", "resolved_on")
+    )
+    # Only the keys wanted, looked up by the unique key: not every action of the clients.
+    recorded: set[str] = set()
+    if disputes:
+        recorded.update(
+            Action.objects.filter(
+                organization=organization,
+                key__in=[f"dispute:{d[0]}:resolve" for d in disputes],
+                client_id__in=id_list(ids),
+            )
+            .exclude(kind=core.Kind.LADDER)
+            .order_by()
+            .values_list("key", flat=True)
+        )
+    return tuple(
+        core.Dispute(
+            id=pk,
+            invoice_id=invoice_id,
+            opened_on=opened_on,
+            resolved_on=resolved_on,
+            task_recorded=f"dispute:{pk}:resolve" in recorded,
+        )
+        for pk, invoice_id, opened_on, resolved_on in disputes
+    )
+
+
+def _snoozes(organization: Organization, ids: list[int]) -> tuple[core.Snooze, ...]:
+    return tuple(
+        core.Snooze(
+            id=pk, created_on=created_on, until=until, invoice_id=invoice_id, client_id=client_id
+        )
+        for pk, created_on, until, invoice_id, client_id in Snooze.objects.filter(
+            organization=organization
+        )
+        .filter(Q(client_id__in=id_list(ids)) | Q(invoice__client_id__in=id_list(ids)))
+        .values_list("id", "created_on", "until", "invoice_id", "client_id")
+    )
+
+
+def _plans(organization: Organization, ids: list[int]) -> tuple[core.Plan, ...]:
+    plans = list(
+        _scoped(Plan.objects, organization)
+        .filter(client_id__in=id_list(ids))
+        .values_list(
+            "id", "client_id", "created_on", "total", "paid_before", "grace_days", "broken_on"
+        )
+    )
+    if not plans:
+        return ()
+    # A plan's steps are recorded for its client (`plan:<id>:...` keys, see core.decide).
+    recorded = set(
+        _scoped(Action.objects, organization)
+        .filter(client_id__in=id_list(sorted({p[1] for p in plans})))
+        .exclude(kind=core.Kind.LADDER)
+        .order_by()
+        .values_list("key", flat=True)
+    )
+    plan_ids = [p[0] for p in plans]
+    members = _members(Plan.invoices.through, "plan_id", plan_ids)
+    all_members = {i for m in members.values() for i in m}
+    paid_now = dict(
+        annotate_balance(Invoice.objects.filter(pk__in=all_members)).values_list("id", "paid")
+    )
+    instalments: dict[int, list[core.Instalment]] = defaultdict(list)
+    for plan_id, number, due_date, amount in Instalment.objects.filter(
+        plan_id__in=plan_ids
+    ).values_list("plan_id", "number", "due_date", "amount"):
+        instalments[plan_id].append(core.Instalment(number, due_date, amount))
+    result = []
+    for pk, client_id, created_on, total, paid_before, grace_days, broken_on in plans:
+        invoice_ids = members.get(pk, ())
+        paid = sum((paid_now.get(i, Decimal(0)) for i in invoice_ids), Decimal(0)) - paid_before
+        prefix = f"plan:{pk}:"
+        result.append(
+            core.Plan(
+                id=pk,
+                client_id=client_id,
+                invoice_ids=invoice_ids,
+                created_on=created_on,
+                instalments=tuple(instalments.get(pk, ())),
+                paid=min(paid, total),
+                grace_days=grace_days,
+                broken_on=broken_on,
+                taken=frozenset(k for k in recorded if k.startswith(prefix)),
+            )
+        )
+    return tuple(result)
+
+
+def _members(through, owner_field: str, owner_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    for owner, invoice_id in (
+        through.objects.filter(**{f"{owner_field}__in": owner_ids})
+        .order_by(owner_field, "invoice_id")
+        .values_list(owner_field, "invoice_id")
+    ):
+        found[owner].append(invoice_id)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def holds_snapshot(organization: Organization, as_of: date) -> core.Snapshot:
+    """The holds and work stops in force, with which of their clients and contracts still
+    have something overdue on `as_of` (invoices under an active plan do not count)."""
+    return _holds_snapshot(organization, as_of)
+
+
+def _holds_snapshot(
+    organization: Organization, as_of: date, *, to_lift_only: bool = False
+) -> core.Snapshot:
+    """`holds_snapshot`; with `to_lift_only`, only the holds and stops with nothing overdue
+    (those `core.decide` lifts) and their clients: the same decision, without reading
+    every client on hold.
+
+    Whether a hold's client (a stop's contract) has something overdue is asked per hold, as
+    an EXISTS that stops at the first such invoice: the cost follows the holds in force,
+    not the invoices."""
+    overdue = annotate_balance(
+        _scoped(Invoice.objects, organization)
+        .filter(written_off_on=None, due_date__lt=as_of)
+        .exclude(plans__status=Plan.Status.ACTIVE)
+    ).filter(balance__gt=0)
+    holds = Hold.objects.filter(organization=organization, lifted_on=None).annotate(
+        overdue=Exists(overdue.filter(client_id=OuterRef("client_id")))
+    )
+    stops = WorkStop.objects.filter(organization=organization, lifted_on=None).annotate(
+        overdue=Exists(overdue.filter(contract_id=OuterRef("contract_id")))
+    )
+    if to_lift_only:
+        holds, stops = holds.filter(overdue=False), stops.filter(overdue=False)
+    holds = [
+        (pk, client_id, _day(since), bool(late))
+        for pk, client_id, since, late in _rows(
+            holds.values_list("id", "client_id", "since", "overdue")
+        )
+    ]
+    stops = [
+        (pk, client_id, _day(since), contract_id, bool(late))
+        for pk, client_id, since, contract_id, late in _rows(
+            stops.values_list("id", "contract__client_id", "since", "contract_id", "overdue")
+        )
+    ]
+    client_ids = sorted({h[1] for h in holds} | {s[1] for s in stops})
+    return core.Snapshot(
+        clients=_clients(organization, client_ids),
+        invoices=(),
+        holds=tuple(core.Hold(pk, client_id, since) for pk, client_id, since, _ in holds),
+        work_stops=tuple(
+            core.Hold(pk, client_id, since, contract_id)
+            for pk, client_id, since, contract_id, _ in stops
+        ),
+        overdue_clients=frozenset(h[1] for h in holds if h[3]),
+        overdue_contracts=frozenset(s[3] for s in stops if s[4]),
+        contacts_today=contacts_today(organization, as_of, client_ids) if client_ids else {},
+    )
