@@ -370,6 +370,29 @@ def policy_edit(
     )
 
 
+@policy_app.command("assign")
+def policy_assign_(
+    client_code: Annotated[str, typer.Argument(help="The client's id.")],
+    name: Annotated[
+        str | None, typer.Argument(help="A stored policy's name; leave out for the default.")
+    ] = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Chase one client with another policy (or, without a name, the default one again)."""
+    _setup(as_json=as_json)
+    from owed.dunning.services import client_find, policy_assign
+
+    organization = _org(org)
+    client = client_find(organization=organization, code=client_code)
+    policy_assign(organization=organization, client=client, name=name)
+    _done(
+        as_json,
+        {"client_id": client.code, "policy": name},
+        f"{client.name} is now chased with the {name or 'default'} policy.",
+    )
+
+
 def _done(as_json: bool, data: dict, message: str) -> None:
     if as_json:
         print(json.dumps({"ok": True, **data}, ensure_ascii=False))

@@ -523,6 +523,34 @@ def test_policy_edit_not_default_stores_a_second_policy_that_show_names(ledger, 
     assert set(Invoice.objects.values_list("next_step_on", flat=True)) == {None}
 
 
+def test_policy_assign_chases_one_client_with_another_policy_and_back(ledger, owed, tmp_path):
+    from owed.dunning.models import ClientPolicy
+
+    data = policy_to_data(STANDARD)
+    data["name"] = "gentle"
+    path = tmp_path / "gentle.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    owed("policy", "edit", path, "--not-default")
+    owed("run", "--date", "2026-03-20")
+
+    result = owed("policy", "assign", "ACME", "gentle", "--json")
+
+    assert result.json == {"ok": True, "client_id": "ACME", "policy": "gentle"}
+    assert ClientPolicy.objects.get().policy.name == "gentle"
+    acme = Invoice.objects.filter(client__code="ACME")
+    assert set(acme.values_list("next_step_on", flat=True)) == {None}
+    assert None not in set(
+        Invoice.objects.exclude(client__code="ACME").values_list("next_step_on", flat=True)
+    )
+    fails(owed("policy", "assign", "ACME", "nope"), "no stored policy named 'nope'")
+    fails(
+        owed("policy", "assign", "NOBODY", "gentle"), "no client with id 'NOBODY' in lotus-studio"
+    )
+    back = owed("policy", "assign", "ACME")
+    assert back.code == 0 and "default policy" in back.stdout
+    assert not ClientPolicy.objects.exists()
+
+
 def test_policy_edit_with_a_file_that_is_not_json_is_refused(ledger, owed, tmp_path):
     path = tmp_path / "policy.json"
     path.write_text('{"name": "brisk",\n  "steps": [}', encoding="utf-8")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from owed.core import decide as core
@@ -36,6 +36,7 @@ from owed.dunning.models import Action, ActionLine, Hold, Plan, Promise, Run, Wo
 from owed.errors import OwedError
 from owed.ledger.fields import to_hundredths
 from owed.ledger.models import Invoice, Organization
+from owed.ledger.selectors import annotate_balance
 
 CHUNK_CLIENTS = 2000
 Progress = Callable[[int, int], None]
@@ -99,6 +100,8 @@ def collections_run(
         lift = snapshot._holds_snapshot(organization, as_of, to_lift_only=True)
         decision = core.decide(as_of, lift, default)
         _take(report, decision, None, organization, run)
+        if run is not None:
+            settle_agreements(organization)
         if progress:
             progress(total, total)
         if run is not None:
@@ -110,6 +113,17 @@ def collections_run(
                 update_fields=["status", "finished_at", "invoices_looked_at", "actions_recorded"]
             )
     return report
+
+
+def settle_agreements(organization: Organization) -> None:
+    """Open promises and active plans whose invoices are all paid are kept or completed."""
+    owing = annotate_balance(Invoice.objects.filter(written_off_on=None)).filter(balance__gt=0)
+    Promise.objects.filter(organization=organization, status=Promise.Status.OPEN).exclude(
+        Exists(owing.filter(promises=OuterRef("pk")))
+    ).update(status=Promise.Status.KEPT)
+    Plan.objects.filter(organization=organization, status=Plan.Status.ACTIVE).exclude(
+        Exists(owing.filter(plans=OuterRef("pk")))
+    ).update(status=Plan.Status.COMPLETED)
 
 
 def _take(

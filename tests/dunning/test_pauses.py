@@ -102,10 +102,33 @@ def test_a_promise_kept_ends_the_chase(books, invoice):
     books.run_daily("2026-03-24", "2026-03-31")
     books.pay(invoice, "2026-04-01")
 
+    assert Promise.objects.get().status == Promise.Status.OPEN
+
     books.run_daily("2026-04-01", "2026-04-30")
 
     assert books.trail(invoice=invoice) == FIRST_STEPS
     assert not Action.objects.filter(step="broken_promise").exists()
+    assert Promise.objects.get().status == Promise.Status.KEPT
+
+
+def test_a_plan_paid_in_full_is_completed(books, invoice):
+    books.run_daily("2026-03-14", "2026-03-22")
+    plan_create(
+        organization=books.org,
+        invoices=[invoice],
+        instalments=2,
+        every_days=14,
+        on=day("2026-03-23"),
+    )
+    books.run_daily("2026-03-23", "2026-04-06")
+    books.pay(invoice, "2026-04-06", 600)
+    books.run_daily("2026-04-07", "2026-04-19")
+    assert Plan.objects.get().status == Plan.Status.ACTIVE
+    books.pay(invoice, "2026-04-20", 600)
+    books.run_daily("2026-04-20", "2026-05-30")
+    plan = Plan.objects.get()
+    assert (plan.status, plan.broken_on) == (Plan.Status.COMPLETED, None)
+    assert not Action.objects.filter(step="plan_broken").exists()
 
 
 def test_a_dispute_gets_one_task_and_no_steps_until_resolved_then_the_ladder_resumes(
