@@ -317,9 +317,13 @@ def policy_show(
 ) -> None:
     """Show the policy's steps (--json gives the file `owed policy edit` reads)."""
     _setup(as_json=as_json)
-    from owed.dunning.services import policy_current, policy_to_data
+    from owed.dunning.services import policy_current, policy_segment, policy_to_data
 
-    data = policy_to_data(policy_current(organization=_org(org), name=name))
+    organization = _org(org)
+    data = policy_to_data(policy_current(organization=organization, name=name))
+    segment = policy_segment(organization=organization, name=data["name"])
+    if segment:
+        data["segment"] = segment
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -335,6 +339,12 @@ def policy_show(
     console.print(table)
     for currency, amount in data["minimum_balances"].items():
         console.print(f"Not chased below {amount} {currency}.", highlight=False)
+    if segment:
+        where = ", ".join(segment.get("countries", [])) or "any country"
+        console.print(
+            f"For clients in {where}, {segment.get('kind', 'any kind')}, without their own.",
+            highlight=False,
+        )
 
 
 @policy_app.command("edit")
@@ -350,7 +360,7 @@ def policy_edit(
 ) -> None:
     """Save a policy from a JSON file; every invoice it chases is planned again."""
     _setup(as_json=as_json)
-    from owed.dunning.services import policy_from_data, policy_save
+    from owed.dunning.services import policy_from_data, policy_save, segment_from_data
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -362,7 +372,14 @@ def policy_edit(
         raise OwedError(
             f"{path} is not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
-    saved = policy_save(organization=_org(org), policy=policy_from_data(data), make_default=default)
+    policy = policy_from_data(data)
+    segment = segment_from_data(data)
+    saved = policy_save(
+        organization=_org(org),
+        policy=policy,
+        make_default=default and not any(segment),
+        segment=segment,
+    )
     _done(
         as_json,
         {"policy": saved.name},

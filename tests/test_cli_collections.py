@@ -551,6 +551,29 @@ def test_policy_assign_chases_one_client_with_another_policy_and_back(ledger, ow
     assert not ClientPolicy.objects.exists()
 
 
+def test_policy_edit_with_a_segment_saves_it_beside_the_default(ledger, owed, tmp_path):
+    data = policy_to_data(STANDARD)
+    data["name"] = "thai-individuals"
+    data["segment"] = {"countries": ["th"], "kind": "individual"}
+    path = tmp_path / "th.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    assert owed("policy", "edit", path).code == 0
+
+    shown = owed("policy", "show", "--name", "thai-individuals", "--json").json
+    assert shown["segment"] == {"countries": ["TH"], "kind": "individual"}
+    assert (
+        "For clients in TH, individual"
+        in owed("policy", "show", "--name", "thai-individuals").stdout
+    )
+    assert owed("policy", "show", "--json").json == policy_to_data(STANDARD)
+    data["segment"] = {"countries": "TH"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    bad = owed("policy", "edit", path)
+    fails(bad, "the policy cannot be saved")
+    assert "countries is a list of ISO codes" in bad.stderr
+
+
 def test_policy_edit_with_a_file_that_is_not_json_is_refused(ledger, owed, tmp_path):
     path = tmp_path / "policy.json"
     path.write_text('{"name": "brisk",\n  "steps": [}', encoding="utf-8")

@@ -677,13 +677,69 @@ def policy_current(*, organization: Organization, name: str | None = None) -> Co
     return by_name[name]
 
 
+def segment_from_data(data: object) -> tuple[tuple[str, ...], str]:
+    """The segment of a policy file: `"segment": {"countries": ["VN"], "kind": "individual"}`
+    (both optional). Returns (countries, kind); empty for a policy without a segment."""
+    raw = data.get("segment") if isinstance(data, dict) else None
+    if raw in (None, {}):
+        return (), ""
+    problems = []
+    if not isinstance(raw, dict) or set(raw) - {"countries", "kind"}:
+        raise OwedError(
+            "the policy cannot be saved",
+            details=['segment: an object with "countries" (a list) and/or "kind"'],
+        )
+    countries = raw.get("countries") or []
+    if not isinstance(countries, list):
+        problems.append('segment: countries is a list of ISO codes, e.g. ["VN", "TH"]')
+        countries = []
+    found = []
+    for value in countries:
+        code = str(value).strip().upper()
+        if len(code) != 2 or not code.isalpha() or not code.isascii():
+            problems.append(f"segment: {value!r} is not a two-letter country code")
+        else:
+            found.append(code)
+    kind = raw.get("kind") or ""
+    if kind not in ("", "business", "individual"):
+        problems.append(f"segment: kind is business or individual, not {kind!r}")
+    if problems:
+        raise OwedError("the policy cannot be saved", details=problems)
+    return tuple(found), kind
+
+
+def policy_segment(*, organization: Organization, name: str) -> dict | None:
+    """The stored policy's segment as data, or None."""
+    stored = Policy.objects.filter(organization=organization, name=name).first()
+    if stored is None or not stored.is_segment:
+        return None
+    segment: dict = {}
+    if stored.country_list:
+        segment["countries"] = stored.country_list
+    if stored.client_kind:
+        segment["kind"] = stored.client_kind
+    return segment
+
+
 @transaction.atomic
 def policy_save(
-    *, organization: Organization, policy: CorePolicy, make_default: bool = True
+    *,
+    organization: Organization,
+    policy: CorePolicy,
+    make_default: bool = True,
+    segment: tuple[tuple[str, ...], str] = ((), ""),
 ) -> Policy:
     """Store the policy (replacing one of the same name) and have every invoice it chases
-    looked at again by the next run."""
+    looked at again by the next run. A policy with a segment (countries, client kind)
+    chases the clients in it that have no policy of their own; it cannot be the default."""
+    countries, kind = segment
+    if (countries or kind) and make_default:
+        raise OwedError("a policy for a segment cannot be the default: save it --not-default")
     stored, _ = Policy.objects.get_or_create(organization=organization, name=policy.name)
+    if (countries or kind) and stored.is_default:
+        raise OwedError(f"{policy.name} is the default policy: it cannot have a segment")
+    stored.countries = ",".join(countries)
+    stored.client_kind = kind
     if make_default:
         Policy.objects.filter(organization=organization, is_default=True).exclude(
             pk=stored.pk
@@ -707,12 +763,13 @@ def policy_save(
         for n, s in enumerate(policy.steps)
     )
     affected = Invoice.objects.filter(organization=organization, written_off_on=None)
-    if not stored.is_default:
-        affected = affected.filter(client__clientpolicy__policy=stored)
-    else:
+    if stored.is_default or stored.is_segment:
+        # Which clients a segment covers can change with any save: look at them all.
         affected = affected.filter(
             Q(client__clientpolicy__isnull=True) | Q(client__clientpolicy__policy=stored)
         )
+    else:
+        affected = affected.filter(client__clientpolicy__policy=stored)
     affected.update(next_step_on=None)
     return stored
 

@@ -5,7 +5,7 @@ run over tens of thousands of invoices stays a handful of queries per chunk.
 
 How the reads stay fast on a large ledger (`bench/bench_collections.py`):
 
-- Lists of ids go to the database as one parameter (`id_list`): no per-id work in Django
+- Lists of ids go to the database as one parameter (`among`): no per-id work in Django
   or the driver, and no limit on their number (PostgreSQL takes 65,535 parameters).
 - Queries that find their rows by client or invoice ids name the organization in a form
   no index is chosen for (`_scoped`): SQLite keeps no statistics, and would otherwise walk
@@ -24,11 +24,13 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -65,9 +67,33 @@ LADDER_KINDS = (core.Kind.LADDER.value, core.Kind.INSTALMENT.value)
 CONTACTED = (Action.Status.PLANNED, Action.Status.SENT, Action.Status.DONE)
 
 
+def among(field: str, ids: Iterable[int]) -> Func:
+    """The condition `field` is one of `ids`, for `.filter()`, with the ids as one
+    parameter whatever their number: `= ANY(array)` on PostgreSQL (an index lookup per id,
+    whatever the statistics say), `IN (SELECT value FROM json_each(...))` on SQLite. No
+    per-id work in Django or the driver, and no limit on the number (PostgreSQL takes at
+    most 65,535 parameters in a query)."""
+    ids = list(ids)
+    if connection.vendor == "postgresql":
+        return Func(
+            F(field),
+            Value(ids),
+            arg_joiner=" = ANY(",
+            template="(%(expressions)s::bigint[]))",
+            output_field=BooleanField(),
+        )
+    return Func(
+        F(field),
+        Value(json.dumps(ids)),
+        arg_joiner=" IN (SELECT value FROM json_each(",
+        template="(%(expressions)s)))",
+        output_field=BooleanField(),
+    )
+
+
 def id_list(ids: Iterable[int]) -> RawSQL:
-    """`ids` as a subquery, for `field__in=id_list(ids)`: one parameter, whatever their
-    number (a JSON array read by `json_each` on SQLite, an array on PostgreSQL)."""
+    """`ids` as a subquery, for `field__in=id_list(ids)` (prefer `among`, which PostgreSQL
+    plans better)."""
     ids = list(ids)
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
@@ -75,12 +101,13 @@ def id_list(ids: Iterable[int]) -> RawSQL:
 
 
 def _scoped(manager, organization: Organization) -> QuerySet:
-    """The organization's rows, by a condition no index is chosen for.
+    """The organization's rows, for queries that find their rows by client or invoice ids.
 
-    The queries here find their rows by client or invoice ids, which belong to the
-    organization; the organization is a guard. Written `organization_id + 0 = ...` so that
-    SQLite (which has no statistics unless ANALYZE was run) does not walk the index of all
-    the organization's rows instead of looking up the ids."""
+    Those ids belong to the organization; the organization is a guard, written
+    `organization_id + 0 = ...` so that no index serves it: the database looks up the ids
+    (`among`) instead of walking the index of all the organization's rows, which SQLite
+    (no statistics unless ANALYZE was run) and PostgreSQL (statistics not yet refreshed
+    after a large run) would otherwise pick."""
     return manager.alias(
         _organization=ExpressionWrapper(F("organization_id") + 0, output_field=IntegerField())
     ).filter(_organization=organization.pk)
@@ -175,14 +202,17 @@ def _build(
         .filter(Q(next_step_on__isnull=True) | Q(next_step_on__lte=as_of))
     )
     if invoice_ids is None:
-        invoices = invoices.filter(client_id__in=id_list(ids))
+        invoices = invoices.filter(among("client_id", ids))
     else:
-        invoices = invoices.filter(pk__in=id_list(invoice_ids))
+        invoices = invoices.filter(among("pk", invoice_ids))
     rows = _rows(
-        annotate_balance(invoices).values_list(
+        # The due date as text: SQLite's driver would otherwise parse every one.
+        annotate_balance(invoices)
+        .annotate(due_text=Cast("due_date", CharField()))
+        .values_list(
             "id",
             "client_id",
-            "due_date",
+            "due_text",
             "balance",
             "currency",
             "number",
@@ -191,11 +221,14 @@ def _build(
         )
     )
     # The steps each invoice took, as one text per invoice ("step<US>day<RS>..."): a
-    # ladder has taken several steps by the time it is looked at again.
+    # ladder has taken several steps by the time it is looked at again. Many invoices
+    # took the same steps on the same days: each distinct text is parsed once, and those
+    # invoices share the (read-only) mapping.
     taken: dict[int, dict[str, date]] = {}
+    parsed: dict[str, dict[str, date]] = {}
     for invoice_id, steps in _rows(
         _scoped(Action.objects, organization)
-        .filter(invoice_id__in=id_list(r[0] for r in rows), kind=core.Kind.LADDER)
+        .filter(among("invoice_id", (r[0] for r in rows)), kind=core.Kind.LADDER)
         .order_by()
         .values("invoice_id")
         .annotate(
@@ -205,10 +238,13 @@ def _build(
         )
         .values_list("invoice_id", "steps")
     ):
-        found = taken[invoice_id] = {}
-        for part in steps.split(_RECORD):
-            step, _, day = part.partition(_UNIT)
-            found[step] = _day(day)
+        found = parsed.get(steps)
+        if found is None:
+            found = parsed[steps] = {}
+            for part in steps.split(_RECORD):
+                step, _, day = part.partition(_UNIT)
+                found[step] = _day(day)
+        taken[invoice_id] = found
     money = _MONEY.from_db_value
     invoices = tuple(
         core.InvoiceFacts(
@@ -224,7 +260,6 @@ def _build(
         )
         for r in rows
     )
-    clients_in = id_list(ids)
     return core.Snapshot(
         clients=_clients(organization, ids),
         invoices=invoices,
@@ -235,7 +270,7 @@ def _build(
         contacted_today=frozenset(
             _scoped(Action.objects, organization)
             .filter(
-                client_id__in=clients_in,
+                among("client_id", ids),
                 decided_on=as_of,
                 kind__in=LADDER_KINDS,
                 status__in=CONTACTED,
@@ -243,7 +278,7 @@ def _build(
             .order_by()
             .values_list("client_id", flat=True)
         ),
-        contacts_today=contacts_today(organization, as_of, clients_in),
+        contacts_today=contacts_today(organization, as_of, ids),
         policies=policies_by_name,
     )
 
@@ -252,7 +287,7 @@ def contacts_today(organization: Organization, as_of: date, client_ids) -> dict[
     """Per client, the contacts (messages, letters, calls) already recorded for `as_of`."""
     contacts = (
         _scoped(Action.objects, organization)
-        .filter(client_id__in=client_ids, decided_on=as_of, status__in=CONTACTED)
+        .filter(among("client_id", client_ids), decided_on=as_of, status__in=CONTACTED)
         .filter(~Q(channels=Channel.TASK.value) | Q(step__in=sorted(core.CALL_TASKS)))
         .order_by()
         .values("client_id")
@@ -262,15 +297,28 @@ def contacts_today(organization: Organization, as_of: date, client_ids) -> dict[
     return dict(_rows(contacts))
 
 
+def _segment_policy(segments: list[Policy], country: str, kind: str) -> str | None:
+    """The first policy (by name) whose segment covers the client, if any."""
+    for policy in segments:
+        if policy.covers(country, kind):
+            return policy.name
+    return None
+
+
 def _clients(organization: Organization, ids: list[int]) -> dict[int, core.ClientFacts]:
     policy_names = dict(
-        ClientPolicy.objects.filter(client_id__in=id_list(ids)).values_list(
+        ClientPolicy.objects.filter(among("client_id", ids)).values_list(
             "client_id", "policy__name"
         )
     )
+    segments = list(
+        Policy.objects.filter(organization=organization)
+        .exclude(countries="", client_kind="")
+        .order_by("name")
+    )
     responses = dict(
         _scoped(Interaction.objects, organization)
-        .filter(client_id__in=id_list(ids), is_response=True)
+        .filter(among("client_id", ids), is_response=True)
         .order_by()
         .values("client_id")
         .annotate(last=Max("happened_on"))
@@ -278,7 +326,7 @@ def _clients(organization: Organization, ids: list[int]) -> dict[int, core.Clien
     )
     clients = {}
     for client_id, country, kind, zone in (
-        Client.objects.filter(pk__in=id_list(ids))
+        Client.objects.filter(among("pk", ids))
         .order_by()
         .values_list("id", "country", "kind", "timezone")
     ):
@@ -287,7 +335,7 @@ def _clients(organization: Organization, ids: list[int]) -> dict[int, core.Clien
             country=country,
             kind=kind,
             tz=zone or country_zone(country) or organization.timezone,
-            policy=policy_names.get(client_id),
+            policy=policy_names.get(client_id) or _segment_policy(segments, country, kind),
             last_response_on=responses.get(client_id),
         )
     return clients
@@ -296,7 +344,7 @@ def _clients(organization: Organization, ids: list[int]) -> dict[int, core.Clien
 def _promises(organization: Organization, ids: list[int]) -> tuple[core.Promise, ...]:
     promises = list(
         _scoped(Promise.objects, organization)
-        .filter(client_id__in=id_list(ids))
+        .filter(among("client_id", ids))
         .values_list("id", "client_id", "made_on", "until", "status")
     )
     members = _members(Promise.invoices.through, "promise_id", [p[0] for p in promises])
@@ -316,7 +364,7 @@ def _promises(organization: Organization, ids: list[int]) -> tuple[core.Promise,
 def _disputes(organization: Organization, ids: list[int]) -> tuple[core.Dispute, ...]:
     disputes = list(
         _scoped(Dispute.objects, organization)
-        .filter(invoice__client_id__in=id_list(ids))
+        .filter(among("invoice__client_id", ids))
         .values_list("id", "invoice_id", "opened_on", "resolved_on")
     )
     # Only the keys wanted, looked up by the unique key: not every action of the clients.
@@ -324,9 +372,9 @@ def _disputes(organization: Organization, ids: list[int]) -> tuple[core.Dispute,
     if disputes:
         recorded.update(
             Action.objects.filter(
+                among("client_id", ids),
                 organization=organization,
                 key__in=[f"dispute:{d[0]}:resolve" for d in disputes],
-                client_id__in=id_list(ids),
             )
             .exclude(kind=core.Kind.LADDER)
             .order_by()
@@ -352,7 +400,7 @@ def _snoozes(organization: Organization, ids: list[int]) -> tuple[core.Snooze, .
         for pk, created_on, until, invoice_id, client_id in Snooze.objects.filter(
             organization=organization
         )
-        .filter(Q(client_id__in=id_list(ids)) | Q(invoice__client_id__in=id_list(ids)))
+        .filter(among("client_id", ids) | among("invoice__client_id", ids))
         .values_list("id", "created_on", "until", "invoice_id", "client_id")
     )
 
@@ -360,7 +408,7 @@ def _snoozes(organization: Organization, ids: list[int]) -> tuple[core.Snooze, .
 def _plans(organization: Organization, ids: list[int]) -> tuple[core.Plan, ...]:
     plans = list(
         _scoped(Plan.objects, organization)
-        .filter(client_id__in=id_list(ids))
+        .filter(among("client_id", ids))
         .values_list(
             "id", "client_id", "created_on", "total", "paid_before", "grace_days", "broken_on"
         )
@@ -370,7 +418,7 @@ def _plans(organization: Organization, ids: list[int]) -> tuple[core.Plan, ...]:
     # A plan's steps are recorded for its client (`plan:<id>:...` keys, see core.decide).
     recorded = set(
         _scoped(Action.objects, organization)
-        .filter(client_id__in=id_list(sorted({p[1] for p in plans})))
+        .filter(among("client_id", sorted({p[1] for p in plans})))
         .exclude(kind=core.Kind.LADDER)
         .order_by()
         .values_list("key", flat=True)

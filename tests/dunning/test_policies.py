@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -96,3 +97,59 @@ def test_a_balance_below_the_policys_minimum_is_not_chased(books):
 
     assert not Action.objects.filter(invoice=small).exists()
     assert [a.step for a in books.actions(invoice=large)] == ["pre_due_reminder", "reminder"]
+
+
+def test_a_segment_policy_chases_the_clients_in_it_unless_they_have_their_own(books):
+    from owed.dunning.services import segment_from_data
+
+    vn = books.client("SAOMAI", country="VN")
+    gb = books.client("THISTLE", country="GB")
+    own = books.client("LOTUS", country="VN")
+    for client in (vn, gb, own):
+        books.invoice(client, f"{client.code}-1", due="2026-03-02")
+    quick = replace(
+        STANDARD,
+        name="quick",
+        steps=tuple(
+            replace(s, offset_days=4) if s.code == "invoice_copy" else s for s in STANDARD.steps
+        ),
+    )
+    policy_save(
+        organization=books.org,
+        policy=quick,
+        make_default=False,
+        segment=segment_from_data({"segment": {"countries": ["vn"]}}),
+    )
+    policy_save(organization=books.org, policy=replace(STANDARD, name="own"), make_default=False)
+    policy_assign(organization=books.org, client=own, name="own")
+
+    books.run_daily("2026-03-01", "2026-03-10")
+
+    copies = dict(
+        Action.objects.filter(step="invoice_copy", status="planned").values_list(
+            "client__code", "decided_on"
+        )
+    )
+    assert copies == {
+        "SAOMAI": day("2026-03-06"),  # day 4 under the segment's policy
+        "THISTLE": day("2026-03-09"),  # day 7, the default (Monday)
+        "LOTUS": day("2026-03-09"),  # its own policy wins over the segment
+    }
+
+
+def test_a_segment_is_checked_and_cannot_be_the_default(books):
+    from owed.dunning.services import segment_from_data
+    from owed.errors import OwedError
+
+    with pytest.raises(OwedError) as bad:
+        segment_from_data({"segment": {"countries": ["Vietnam"], "kind": "robot"}})
+    assert bad.value.details == [
+        "segment: 'Vietnam' is not a two-letter country code",
+        "segment: kind is business or individual, not 'robot'",
+    ]
+    with pytest.raises(OwedError, match="cannot be the default"):
+        policy_save(
+            organization=books.org,
+            policy=replace(STANDARD, name="th"),
+            segment=(("TH",), "individual"),
+        )

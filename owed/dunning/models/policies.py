@@ -25,6 +25,22 @@ class Policy(models.Model):
         blank=True,
         help_text=_("Per currency, the balance below which an invoice is not chased."),
     )
+    countries = models.CharField(
+        _("countries"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "A segment: clients in these countries (ISO codes, comma-separated) get this "
+            "policy unless they have their own."
+        ),
+    )
+    client_kind = models.CharField(
+        _("client kind"),
+        max_length=10,
+        blank=True,
+        choices=[("business", _("Business")), ("individual", _("Individual"))],
+        help_text=_("A segment: only clients of this kind (empty: any kind)."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -42,6 +58,23 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def country_list(self) -> list[str]:
+        return [c.upper() for c in _split(self.countries)]
+
+    @property
+    def is_segment(self) -> bool:
+        return bool(self.countries or self.client_kind)
+
+    def covers(self, country: str, kind: str) -> bool:
+        """True if a client of this country and kind falls in the policy's segment."""
+        if not self.is_segment:
+            return False
+        countries = self.country_list
+        return (not countries or country.upper() in countries) and (
+            not self.client_kind or self.client_kind == kind
+        )
 
     def to_core(self) -> ladder.Policy:
         steps = tuple(step.to_core() for step in self.steps.all())
