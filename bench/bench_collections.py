@@ -1,11 +1,12 @@
 """Benchmark: the daily collections run over a large ledger.
 
-Run: `uv run python bench/bench_collections.py [--invoices 1000000] [--database sqlite|postgres]`.
+Run: `uv run python bench/bench_collections.py --invoices 1000000 [--database postgres]`.
 Generates N/10 clients with N open invoices due over the 180 days before the start day
 (a quarter of them partly paid; a few promises, disputes, snoozes, plans and client replies),
-written set-based straight into a scratch database: a SQLite file in a temporary folder, or a
-PostgreSQL database created on DATABASE_URL's server (default postgres://postgres@127.0.0.1)
-and dropped at the end. Then it measures, each in a fresh process as `owed run` is:
+written set-based (executemany on SQLite, COPY on PostgreSQL) straight into a scratch
+database: a SQLite file in a temporary folder, or a PostgreSQL database created on the
+`--server` (default postgres://postgres@127.0.0.1:5432) and dropped at the end. Then it
+measures, each step in a fresh process as `owed run` is:
 
 1. the first run: every invoice's next look is empty, so every invoice is read and decided,
    and its whole catch-up history (the step due now, the earlier ones skipped) is recorded;
@@ -13,12 +14,15 @@ and dropped at the end. Then it measures, each in a fresh process as `owed run` 
    issued, N/180 open invoices paid in full and so looked at again, as the ledger does;
 3. `owed.dunning.services.policy_save` of an edited default policy, then the next day's run:
    the full re-evaluation after a policy change (every invoice read again; the steps already
-   taken stay taken).
+   taken stay taken); then one more daily run.
 
-Prints one line per step: wall time of `collections_run`, invoices looked at, actions
-recorded and the process's peak resident memory (ru_maxrss, the whole process with Django).
-The targets (for 1,000,000 invoices; smaller sizes are checked in proportion, with a floor)
-and the results are in docs/benchmarks.md. `--profile DIR` writes a cProfile file per step.
+Before each timed run the disk is synced and, on PostgreSQL, ANALYZE brings the statistics
+up to date (as autovacuum would have by the next day). Prints one line per run: wall time of
+`collections_run`, invoices looked at, actions recorded, time per invoice looked at, and the
+process's peak resident memory (ru_maxrss: the whole process, Django included). The targets
+are the issue's, for 1,000,000 invoices, and are checked only at that size (exit status 1
+if one is missed); docs/benchmarks.md has the results. `--profile DIR` writes a cProfile file
+per step; `--keep` keeps the scratch database.
 """
 
 from __future__ import annotations
@@ -38,12 +42,11 @@ from pathlib import Path
 
 START = date(2026, 11, 23)  # a Monday
 SPREAD_DAYS = 180
-TARGETS = {  # for 1,000,000 invoices
-    "steady": 5.0,
-    "full": 60.0,
-    "memory": 500.0,
+TARGETS = {  # for 1,000,000 invoices (the issue); checked only at that size and above
+    "steady": 5.0,  # seconds, a daily run
+    "memory": 500.0,  # MB peak resident, a daily run
+    "full": 60.0,  # seconds, every invoice evaluated (first run, re-evaluation)
 }
-FLOOR_SECONDS = 0.5
 COUNTRIES = (  # (share, country, currency, kind, amount in hundredths: low, high)
     (0.60, "VN", "VND", "business", 1_000_000_00, 500_000_000_00),
     (0.10, "TH", "THB", "business", 1_000_00, 500_000_00),
@@ -102,23 +105,29 @@ def main() -> int:
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     n = args.invoices
-    scale = n / 1_000_000
+    checked = n >= 1_000_000  # the targets are stated for 1,000,000 invoices
     failures = 0
-    results: list[tuple[str, dict, float | None]] = []
+    results: list[dict] = []
 
-    def show(name: str, out: dict, target: float | None = None) -> None:
+    def show(name: str, out: dict, kind: str) -> None:
+        """One line per run; `kind` is "full" or "steady" (which target applies)."""
         nonlocal failures
         verdict = ""
-        if target is not None:
-            ok = out["seconds"] <= target and out["peak_mb"] <= TARGETS["memory"]
+        if checked:
+            ok = out["seconds"] <= TARGETS[kind]
+            if kind == "steady":
+                ok = ok and out["peak_mb"] <= TARGETS["memory"]
             failures += not ok
-            verdict = f"target {target:5.1f} s {'ok' if ok else 'MISSED'}"
+            verdict = "ok" if ok else "MISSED"
+        looked = out.get("looked_at", 0)
+        per = out["seconds"] / looked * 1e6 if looked else 0.0
         print(
-            f"{name:30s} {out['seconds']:8.2f} s  looked at {out.get('looked_at', 0):>9,}  "
-            f"recorded {out.get('recorded', 0):>10,}  peak {out['peak_mb']:5.0f} MB  {verdict}",
+            f"{name:30s} {out['seconds']:8.2f} s  looked at {looked:>9,}  "
+            f"recorded {out.get('recorded', 0):>10,}  {per:6.0f} µs/invoice  "
+            f"peak {out['peak_mb']:5.0f} MB  {verdict}",
             flush=True,
         )
-        results.append((name, out, target))
+        results.append({"step": name, "kind": kind, **out, "verdict": verdict})
 
     try:
         print(f"database: {args.database}; {n:,} invoices, {max(1, n // 10):,} clients", flush=True)
@@ -128,13 +137,11 @@ def main() -> int:
             + ", ".join(f"{v:,} {k}" for k, v in made["counts"].items()),
             flush=True,
         )
-        full_target = max(TARGETS["full"] * scale, FLOOR_SECONDS)
-        steady_target = max(TARGETS["steady"] * scale, FLOOR_SECONDS)
-        show(f"first run {START}", child("run", START), full_target)
+        show(f"first run {START}", child("run", START), "full")
         for d in range(1, args.days + 1):
             day = START + timedelta(days=d)
             child("churn", day)
-            show(f"daily run {day} ({day:%a})", child("run", day), steady_target)
+            show(f"daily run {day} ({day:%a})", child("run", day), "steady")
         policy_day = START + timedelta(days=args.days + 1)
         saved = child("policy", policy_day)
         print(
@@ -142,10 +149,10 @@ def main() -> int:
             f"invoices to look at again: {saved['reset']:,}",
             flush=True,
         )
-        show(f"re-evaluation {policy_day}", child("run", policy_day), full_target)
+        show(f"re-evaluation {policy_day}", child("run", policy_day), "full")
         after = policy_day + timedelta(days=1)
         child("churn", after)
-        show(f"daily run {after} ({after:%a})", child("run", after), steady_target)
+        show(f"daily run {after} ({after:%a})", child("run", after), "steady")
         counts = child("count")
         print(
             "stored: " + ", ".join(f"{v:,} {k}" for k, v in counts["counts"].items()),
@@ -158,8 +165,13 @@ def main() -> int:
             print(f"kept: {env.get('DATABASE_URL') or work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    steady = [r["seconds"] for r in results if r["kind"] == "steady"]
+    if steady:
+        print(
+            f"steady-state runs: median {sorted(steady)[len(steady) // 2]:.2f} s, max {max(steady):.2f} s"
+        )
     print(json.dumps({"invoices": n, "database": args.database, "steps": results}))
-    return 1 if failures and n >= 1_000_000 else 0
+    return 1 if failures else 0
 
 
 def _postgres(server: str, sql: str) -> None:
@@ -216,12 +228,12 @@ def _run(org, day: date, invoices: int) -> dict:
             cursor.execute("ANALYZE")
     os.sync()  # the churn's writes go to disk now, not during the run's first commit
     t0 = time.perf_counter()
-    report = collections_run(organization=org, as_of=day)
+    report = collections_run(organization=org, as_of=day, keep_actions=False)
     seconds = time.perf_counter() - t0
     return {
         "seconds": seconds,
         "looked_at": report.invoices_looked_at,
-        "recorded": len(report.recorded),
+        "recorded": report.recorded_count,
         "problems": len(report.problems),
     }
 

@@ -61,6 +61,7 @@ def run_(
             as_of=as_of,
             dry_run=dry_run,
             progress=report,
+            keep_actions=dry_run,
             **_chunk_option(),
         )
     rows = day_rows(organization=organization, as_of=as_of)
@@ -74,7 +75,7 @@ def run_(
     print_actions(rows, title=f"Collections for {organization.name} on {as_of}")
     verb = "would record" if dry_run else "recorded"
     console.print(
-        f"Looked at {result.invoices_looked_at} invoices; {verb} {len(result.recorded)} "
+        f"Looked at {result.invoices_looked_at} invoices; {verb} {result.recorded_count} "
         f"new actions ({len(rows)} for the day).",
         highlight=False,
     )

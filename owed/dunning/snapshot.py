@@ -24,14 +24,13 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     CharField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
+    Lookup,
     Max,
     OuterRef,
     Q,
@@ -67,28 +66,28 @@ LADDER_KINDS = (core.Kind.LADDER.value, core.Kind.INSTALMENT.value)
 CONTACTED = (Action.Status.PLANNED, Action.Status.SENT, Action.Status.DONE)
 
 
-def among(field: str, ids: Iterable[int]) -> Func:
+class _Among(Lookup):
+    """`lhs` is one of the ids in `rhs`, the ids sent as one parameter (see `among`)."""
+
+    lookup_name = "among"
+
+    def get_prep_lookup(self):
+        return [int(i) for i in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", (*params, self.rhs)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.rhs))
+
+
+def among(field: str, ids: Iterable[int]) -> Lookup:
     """The condition `field` is one of `ids`, for `.filter()`, with the ids as one
     parameter whatever their number: `= ANY(array)` on PostgreSQL (an index lookup per id,
     whatever the statistics say), `IN (SELECT value FROM json_each(...))` on SQLite. No
     per-id work in Django or the driver, and no limit on the number (PostgreSQL takes at
     most 65,535 parameters in a query)."""
-    ids = list(ids)
-    if connection.vendor == "postgresql":
-        return Func(
-            F(field),
-            Value(ids),
-            arg_joiner=" = ANY(",
-            template="(%(expressions)s::bigint[]))",
-            output_field=BooleanField(),
-        )
-    return Func(
-        F(field),
-        Value(json.dumps(ids)),
-        arg_joiner=" IN (SELECT value FROM json_each(",
-        template="(%(expressions)s)))",
-        output_field=BooleanField(),
-    )
+    return _Among(F(field), list(ids))
 
 
 def id_list(ids: Iterable[int]) -> RawSQL:
@@ -163,9 +162,9 @@ def due_clients(organization: Organization, as_of: date) -> list[int]:
 def _due(organization: Organization, as_of: date) -> dict[int, list[int]]:
     """The invoices the run must look at on `as_of`, by client."""
     due: dict[int, list[int]] = defaultdict(list)
-    for part in _due_parts(organization, as_of):
-        for client_id, invoice_id in part.values_list("client_id", "id"):
-            due[client_id].append(invoice_id)
+    empty, come = (part.values_list("client_id", "id") for part in _due_parts(organization, as_of))
+    for client_id, invoice_id in empty.union(come, all=True).order_by():
+        due[client_id].append(invoice_id)
     return due
 
 
