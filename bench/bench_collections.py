@@ -84,6 +84,9 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="owed-bench-collections-"))
     env = dict(os.environ, OWED_DATA_DIR=str(work / "data"), DJANGO_SETTINGS_MODULE="owed.settings")
     env.pop("DATABASE_URL", None)
+    # As an installed owed runs: modules compiled once and their bytecode kept, not compiled
+    # again in every step's process (some environments set this to keep trees clean).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     scratch = None
     if args.database == "postgres":
         scratch = f"owed_bench_{os.getpid()}"

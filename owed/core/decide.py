@@ -51,7 +51,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from owed.core.calendar import contact_rules, first_allowed_moment, next_business_day
+from owed.core.calendar import (
+    ContactRules,
+    contact_rules,
+    first_allowed_moment,
+    next_business_day,
+)
 from owed.core.ladder import Channel, Condition, Policy, Step
 
 NEVER = date.max
@@ -355,6 +360,8 @@ class _Work:
     skipped: list[_Candidate] = field(default_factory=list)
     next_on: dict[int, date] = field(default_factory=dict)
     pauses: dict[int, list[_Pause]] = field(default_factory=dict)
+    ladders: dict[tuple[int, int | None], list[tuple[int, Step, int]]] = field(default_factory=dict)
+    """`_ladder_steps` by (policy, work-stop grace days): many invoices share one."""
 
     def look(self, invoice_id: int, day: date) -> None:
         current = self.next_on.get(invoice_id, NEVER)
@@ -499,7 +506,10 @@ def _ladder(work: _Work, invoice: InvoiceFacts, pauses: list[_Pause]) -> None:
     # Days paused before the due date do not count: the ladder does not start before it.
     shift = _union_days_before(((max(p.start, invoice.due_date), p.end) for p in pauses), as_of)
     ladder_today = as_of - timedelta(days=shift)
-    steps = _ladder_steps(policy, invoice)
+    shape = (id(policy), invoice.work_stop_grace_days)
+    steps = work.ladders.get(shape)
+    if steps is None:
+        steps = work.ladders[shape] = _ladder_steps(policy, invoice)
     last_taken = max(
         (i for i, (_, step, _) in enumerate(steps) if step.code in invoice.taken), default=-1
     )
@@ -730,12 +740,29 @@ def _settle(work: _Work, invoices: Mapping[int, InvoiceFacts]) -> list[Action]:
     as_of = work.as_of
     tomorrow = as_of + timedelta(days=1)
     actions: list[Action] = []
-    moments: dict[int, datetime] = {}
+    # Clients in the same zone, country and kind share the moment and the day's rules.
+    moments: dict[tuple[str, str | None, str], datetime] = {}
+    days: dict[tuple[str | None, str], tuple[ContactRules, bool]] = {}
 
     def moment(client: ClientFacts) -> datetime:
-        if client.id not in moments:
-            moments[client.id] = _moment(work, client)
-        return moments[client.id]
+        key = (client.tz, client.country, client.kind)
+        found = moments.get(key)
+        if found is None:
+            problems = len(work.problems)
+            found = _moment(work, client)
+            if len(work.problems) == problems:  # an unknown zone is reported per client
+                moments[key] = found
+        return found
+
+    def today(client: ClientFacts) -> tuple[ContactRules, bool]:
+        """The client's contact rules, and whether today is an allowed day for them."""
+        key = (client.country, client.kind)
+        found = days.get(key)
+        if found is None:
+            country = client.country or "ZZ"
+            rules = contact_rules(country, client.kind)
+            found = days[key] = (rules, rules.window_on(as_of, country) is not None)
+        return found
 
     def defer(candidates: Iterable[_Candidate]) -> None:
         for candidate in candidates:
@@ -772,8 +799,7 @@ def _settle(work: _Work, invoices: Mapping[int, InvoiceFacts]) -> list[Action]:
     for client_id in sorted(work.candidates):
         candidates = sorted(work.candidates[client_id], key=lambda c: c.key)
         client = _client(work, client_id)
-        rules = contact_rules(client.country or "ZZ", client.kind)
-        allowed_today = rules.window_on(as_of, client.country or "ZZ") is not None
+        rules, allowed_today = today(client)
         contacts = [c for c in candidates if is_contact(c.step, c.channels)]
         tasks = [c for c in candidates if not is_contact(c.step, c.channels)]
         at = moment(client)

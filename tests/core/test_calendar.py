@@ -315,3 +315,11 @@ def test_the_first_allowed_moment_is_the_earliest_allowed_moment_at_or_after_the
         while (previous := rules.window_on(day, country)) is None:
             day -= timedelta(days=1)
         assert datetime.combine(day, previous.end, tzinfo=tz) <= instant
+
+
+def test_supported_countries_read_from_the_registry_match_the_package_list():
+    import holidays
+
+    from owed.core.calendar import _supported_countries
+
+    assert _supported_countries() == frozenset(holidays.list_supported_countries())
