@@ -22,9 +22,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "owed.ledger",
     "owed.dunning",
+    "owed.law",
+    "owed.documents",
+    "owed.mail",
 ]
+
+# Background work (mail delivery) as Django tasks, queued in the database: `owed worker`
+# runs them; several workers may share the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
