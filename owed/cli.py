@@ -497,6 +497,6 @@ def _database_problem(exc: Exception) -> str:
     return f"cannot use the SQLite database {path}: {text}{hint}"
 
 
-# The collections commands (run, promise, dispute, plan, snooze, log, policy) register
-# themselves on `app`.
-from owed import cli_collections  # noqa: E402, F401
+# The commands of the other modules register themselves on `app`: collections (run,
+# promise, dispute, plan, snooze, log, policy) and money rules (interest, factoring, rates).
+from owed import cli_collections, cli_law  # noqa: E402, F401

@@ -50,7 +50,51 @@ class Contract(models.Model):
         blank=True,
         help_text=_("Blank: the law of the governing jurisdiction applies."),
     )
-    late_fee = MoneyField(_("fixed late fee"), null=True, blank=True)
+    late_fee = MoneyField(
+        _("fixed late fee"),
+        null=True,
+        blank=True,
+        help_text=_("Charged with each formal notice and demand letter."),
+    )
+    fee_percent = models.DecimalField(
+        _("late fee, % of the balance"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Charged with each formal notice and demand letter."),
+    )
+    penalty_percent = models.DecimalField(
+        _("penalty, % of the late amount"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "A contractual penalty for late payment (Vietnam: at most 8 percent in trade)."
+        ),
+    )
+    market_rate = models.DecimalField(
+        _("market rate for overdue loans, % a year"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Vietnamese commercial contracts: the average overdue-lending rate of the "
+            "banks, which the law takes as the interest rate."
+        ),
+    )
+    allocation_order = models.CharField(
+        _("part-payments pay first"),
+        max_length=30,
+        blank=True,
+        choices=[
+            ("", _("as the law says")),
+            ("costs_interest_principal", _("costs, then interest, then the principal")),
+            ("principal_first", _("the principal")),
+        ],
+    )
     grace_days = models.PositiveIntegerField(default=0, verbose_name=_("grace days"))
     work_stop_grace_days = models.PositiveIntegerField(
         null=True,
@@ -89,8 +133,10 @@ class Contract(models.Model):
         check_same_organization(errors, self, "client")
         check_amount(errors, "price", self.price, self.currency)
         check_amount(errors, "late_fee", self.late_fee, self.currency)
-        if self.interest_rate is not None and not 0 <= self.interest_rate <= 100:
-            errors["interest_rate"] = _("A yearly rate is between 0 and 100 %.")
+        for name in ("interest_rate", "fee_percent", "penalty_percent", "market_rate"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                errors[name] = _("A percentage is between 0 and 100.")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The contract cannot end before it starts.")
         if errors:
