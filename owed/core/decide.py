@@ -372,7 +372,15 @@ def _promises(work: _Work, invoices: Mapping[int, InvoiceFacts]) -> None:
             continue
         client = _client(work, promise.client_id)
         check = promise_check_day(promise, client.country)
-        unpaid = [i for i in promise.invoice_ids if i in invoices and invoices[i].balance > 0]
+        # As in rule 1: what is left below the policy's minimum is not chased.
+        minimum = _policy(work, client).minimum_for
+        unpaid = [
+            i
+            for i in promise.invoice_ids
+            if i in invoices
+            and invoices[i].balance > 0
+            and invoices[i].balance >= minimum(invoices[i].currency)
+        ]
         if not unpaid:
             continue
         if as_of < check:
@@ -405,6 +413,8 @@ def _disputes(work: _Work, invoices: Mapping[int, InvoiceFacts]) -> None:
         invoice = invoices.get(dispute.invoice_id)
         if invoice is None or dispute.opened_on > work.as_of:
             continue
+        if invoice.balance <= 0:
+            continue  # paid meanwhile: nothing left to settle for collections
         work.candidates[invoice.client_id].append(
             _Candidate(
                 key=f"dispute:{dispute.id}:resolve",

@@ -617,3 +617,30 @@ def test_a_response_long_before_a_first_catch_up_run_does_not_stop_the_credit_ho
     books = standard_books(last_response_on=date(2025, 3, 1))
     books.run(d(7, 1))  # the first run ever, 30 days after the due date
     assert ladder(books, 10) == [(d(7, 1), "credit_hold")]
+
+
+def test_a_dispute_on_an_invoice_paid_meanwhile_makes_no_task():
+    books = standard_books()
+    run_daily(books, d(5, 20), d(6, 8))
+    books.dispute(10, on=d(6, 9))
+    books.pay(10)  # paid the same day, before the run
+    run_daily(books, d(6, 9), d(6, 30))
+    assert planned(books, Kind.RESOLVE_DISPUTE) == []
+
+
+def test_a_broken_promise_leaves_out_what_is_below_the_minimum():
+    books = Books(policy=replace(STANDARD, minimum_balances=(("EUR", Decimal(50)),)))
+    books.client(1, country="GB")
+    books.invoice(10, 1, DUE)
+    books.invoice(11, 1, DUE)
+    run_daily(books, d(5, 20), d(6, 8))
+    books.promise(1, [10, 11], on=d(6, 9), until=d(6, 12))
+    books.pay(10, 980)  # 20 EUR left: below the minimum
+    books.pay(11, 900)  # 100 EUR left
+    run_daily(books, d(6, 9), d(6, 15))
+    [(_, task)] = [(day, a) for day, a in books.actions() if a.kind is Kind.BROKEN_PROMISE]
+    assert [line.invoice_id for line in task.lines] == [11]
+    books.pay(11, 60)  # 40 EUR left on each: nothing worth a call
+    books.promise(1, [10, 11], on=d(6, 16), until=d(6, 19))
+    run_daily(books, d(6, 16), d(6, 30))
+    assert len([a for _, a in books.actions() if a.kind is Kind.BROKEN_PROMISE]) == 1
