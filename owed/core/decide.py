@@ -367,6 +367,13 @@ def _responded(client: ClientFacts, invoice: InvoiceFacts) -> bool:
 
 def _promises(work: _Work, invoices: Mapping[int, InvoiceFacts]) -> None:
     as_of = work.as_of
+    # A newer promise on an invoice replaces an older one: only the newest can break.
+    newest: dict[int, tuple[date, int]] = {}
+    for promise in work.snapshot.promises:
+        for invoice_id in promise.invoice_ids:
+            newest[invoice_id] = max(
+                newest.get(invoice_id, (date.min, 0)), (promise.made_on, promise.id)
+            )
     for promise in work.snapshot.promises:
         if promise.broken_recorded:
             continue
@@ -378,6 +385,7 @@ def _promises(work: _Work, invoices: Mapping[int, InvoiceFacts]) -> None:
             i
             for i in promise.invoice_ids
             if i in invoices
+            and newest[i][1] == promise.id
             and invoices[i].balance > 0
             and invoices[i].balance >= minimum(invoices[i].currency)
         ]

@@ -644,3 +644,13 @@ def test_a_broken_promise_leaves_out_what_is_below_the_minimum():
     books.promise(1, [10, 11], on=d(6, 16), until=d(6, 19))
     run_daily(books, d(6, 16), d(6, 30))
     assert len([a for _, a in books.actions() if a.kind is Kind.BROKEN_PROMISE]) == 1
+
+
+def test_a_newer_promise_replaces_the_older_one_on_the_same_invoice():
+    books = standard_books()
+    run_daily(books, d(5, 20), d(6, 8))
+    books.promise(1, [10], on=d(6, 9), until=d(6, 12))
+    books.promise(1, [10], on=d(6, 11), until=d(6, 19))  # asked for another week
+    run_daily(books, d(6, 9), d(6, 30))
+    calls = [(day, a.key) for day, a in books.actions() if a.kind is Kind.BROKEN_PROMISE]
+    assert calls == [(d(6, 22), "promise:2:broken")]  # Monday after the 19th; one call
