@@ -352,7 +352,7 @@ def demo(
         # reading it gets it now, not when the server stops.
         sys.stdout.flush()
         (err if as_json else console).print(
-            f"\nServing on http://127.0.0.1:{port}/admin/  "
+            f"\nServing on http://127.0.0.1:{port}/  "
             f"log in as [bold]{DEMO_USERNAME}[/] / [bold]{DEMO_PASSWORD}[/]  (Ctrl+C stops)"
         )
         _serve("127.0.0.1", port, to_stderr=as_json)
@@ -408,6 +408,14 @@ def _print_summary(summary: dict) -> None:
         f"Every action of the day: owed run --org {summary['slug']} (it records nothing new).",
         highlight=False,
     )
+    mail = summary.get("mail")
+    if mail:
+        console.print(
+            f"Today's {mail['messages']} messages went to a local mail server and are in "
+            f"{mail['mail_folder']} (.eml); its {mail['letters']} letters are in "
+            f"{mail['letters_folder']} (PDF).",
+            highlight=False,
+        )
 
 
 def _serve(host: str, port: int, *, to_stderr: bool = False) -> None:
@@ -425,7 +433,7 @@ def serve(
 ) -> None:
     """Serve the application (for production, run owed.wsgi under a WSGI server)."""
     _setup()
-    console.print(f"Serving on http://{host}:{port}/admin/  (Ctrl+C stops)")
+    console.print(f"Serving on http://{host}:{port}/ (the admin at /admin/; Ctrl+C stops)")
     _serve(host, port)
 
 
@@ -498,5 +506,6 @@ def _database_problem(exc: Exception) -> str:
 
 
 # The commands of the other modules register themselves on `app`: collections (run,
-# promise, dispute, plan, snooze, log, policy) and money rules (interest, factoring, rates).
-from owed import cli_collections, cli_law  # noqa: E402, F401
+# promise, dispute, plan, snooze, log, policy), documents (document), money rules
+# (interest, factoring, rates) and mail (send, messages, mail-server, mail-sink, worker).
+from owed import cli_api, cli_collections, cli_documents, cli_law, cli_mail  # noqa: E402, F401

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "owed.law",
     "owed.documents",
     "owed.mail",
+    "owed.api",
+    "django_htmx",
+    "owed.web",
 ]
 
 # Background work (mail delivery) as Django tasks, queued in the database: `owed worker`
@@ -44,7 +47,22 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Content-Security-Policy (Django's own middleware): scripts, styles, images and fonts only
+# from this site, no inline script or style, no plugins, no framing, forms post here only.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
 
 ROOT_URLCONF = "owed.urls"
 WSGI_APPLICATION = "owed.wsgi.application"

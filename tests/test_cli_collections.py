@@ -9,53 +9,21 @@ failing command leaves no traceback.
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from owed.cli import main
 from owed.core.ladder import STANDARD
 from owed.dunning.models import Action, Dispute, Interaction, Plan, Policy, Promise, Run, Snooze
 from owed.dunning.services import policy_to_data
 from owed.ledger.models import Invoice
+from tests.conftest import CliResult as Result
 from tests.dunning.books import Books, day
 from tests.dunning.processes import RUN_DAY, Shell, build
 
 pytestmark = pytest.mark.django_db
 
 ROW_FIELDS = {"client_id", "step", "channel", "invoices", "scheduled_for", "status"}
-
-
-@dataclass
-class Result:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self):
-        return json.loads(self.stdout)
-
-
-@pytest.fixture
-def owed(monkeypatch, capsys):
-    """Run `owed ARGS...` through its entry point; the result has exit code and output."""
-
-    def run(*args: str | Path) -> Result:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["owed", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
 
 
 def fails(result: Result, message: str) -> None:

@@ -323,7 +323,8 @@ def test_the_build_takes_a_bounded_number_of_queries_and_reports_progress():
             progress=lambda done, total: calls.append((done, total)),
         )
     assert summary["invoices"] >= 350
-    assert len(queries.captured_queries) < 200
+    # A fixed number per table (deletes, bulk inserts), not one per invoice or client.
+    assert len(queries.captured_queries) < 250
     assert 3 <= len(calls) <= 20
     assert calls[-1][0] == calls[-1][1]
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)

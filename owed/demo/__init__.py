@@ -11,7 +11,9 @@ E-mail addresses use the reserved `.example` top-level domain and UK and US phon
 the ranges kept for fiction, so nothing in the demo can reach a real person.
 
 Everything is written with `bulk_create` in one transaction: the whole build takes a few
-dozen queries and well under five seconds on SQLite.
+dozen queries and well under five seconds on SQLite. Then today's collection messages are
+composed and delivered to owed's local mail sink, and the .eml files and PDF letters kept
+in the data folder (`owed.demo.mail`).
 """
 
 from owed.demo.build import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERNAME, build_demo

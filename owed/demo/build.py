@@ -42,7 +42,7 @@ DEMO_PASSWORD = "owed-demo-2026"
 DEMO_SLUG = "demo"
 
 ORG_NAME = "Saigon Kite Studio Co., Ltd."
-STEPS = 9
+STEPS = 10
 
 Progress = Callable[[int, int], None]
 
@@ -263,11 +263,15 @@ def build_demo(
     today: date | None = None,
     seed: int = 2026,
     history: bool = True,
+    mail: bool | None = None,
 ) -> dict:
     """Replace the demo organization with a fresh one and return a summary of it.
 
     With `history`, a month of daily collections runs (with calls, a promise, a dispute, a
     plan and a snooze) leads up to today's run; without it, only today's run is made.
+    With `mail`, today's messages are composed and delivered to a local mail sink, and the
+    .eml files and letters left in the data folder (`owed.demo.mail`); by default they are
+    unless the build runs inside a caller's transaction (delivery commits as it goes).
     """
     report = progress or (lambda done, total: None)
     today = today or timezone.localdate()
@@ -303,5 +307,13 @@ def build_demo(
         }
     report(8, STEPS)
     summary["collections"] = simulate(org, today=today, rng=rng, history=history)
+    report(9, STEPS)
+    if mail is None:
+        mail = not transaction.get_connection().in_atomic_block
+    if mail:
+        from owed import config
+        from owed.demo.mail import send_today
+
+        summary["mail"] = send_today(org, today=today, folder=config.ensure_data_dir())
     report(STEPS, STEPS)
     return summary

@@ -209,7 +209,7 @@ def invoice_charges(
     taken = Action.objects.filter(
         invoice=invoice,
         decided_on__lte=until,
-        status__in=(Action.Status.PLANNED, Action.Status.DONE),
+        status__in=(Action.Status.PLANNED, Action.Status.SENT, Action.Status.DONE),
     )
     demand_on = (
         taken.filter(step__in=DEMAND_STEPS)

@@ -153,7 +153,11 @@ def user_add(
         # of their organizations gets change rights, one who is read-only everywhere views.
         # What decides is the admin's check of the role in the object's organization: a
         # user read-only in one organization and member of another only views the first.
-        permissions = Permission.objects.filter(content_type__app_label="ledger")
+        # The other apps' pages too: collections (read-only there), an organization's own
+        # texts for the steps, and its mail (server settings and the outbox).
+        permissions = Permission.objects.filter(
+            content_type__app_label__in=("ledger", "dunning", "documents", "mail")
+        )
         if (
             not Membership.objects.filter(user=user)
             .exclude(role=Membership.Role.READ_ONLY)

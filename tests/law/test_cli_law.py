@@ -7,14 +7,13 @@ from decimal import Decimal
 import pytest
 
 from tests.dunning.books import Books
-from tests.test_cli_collections import owed  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
 GOV_UK = ("--law", "GB", "--principal", "12000", "--currency", "GBP", "--due", "2025-03-01")
 
 
-def test_interest_for_given_figures_as_json(owed):  # noqa: F811
+def test_interest_for_given_figures_as_json(owed):
     result = owed("interest", *GOV_UK, "--until", "2025-06-09", "--json")
     assert result.code == 0, result.stderr
     data = result.json
@@ -31,13 +30,13 @@ def test_interest_for_given_figures_as_json(owed):  # noqa: F811
     assert data["rates_used"][0]["table"] == "boe"
 
 
-def test_interest_printed_for_a_person(owed):  # noqa: F811
+def test_interest_printed_for_a_person(owed):
     result = owed("interest", *GOV_UK, "--until", "2025-06-09")
     assert result.code == 0, result.stderr
     assert "419.18" in result.stdout and "12.75" in result.stdout and "basis" in result.stdout
 
 
-def test_a_reference_rate_given_replaces_the_table(owed):  # noqa: F811
+def test_a_reference_rate_given_replaces_the_table(owed):
     data = owed(
         "interest", *GOV_UK, "--until", "2025-06-09", "--reference-rate", "5", "--json"
     ).json
@@ -45,7 +44,7 @@ def test_a_reference_rate_given_replaces_the_table(owed):  # noqa: F811
     assert data["warnings"]
 
 
-def test_dong_have_no_minor_units(owed):  # noqa: F811
+def test_dong_have_no_minor_units(owed):
     data = owed(
         "interest", "--law", "VN", "--principal", "100000000", "--currency", "VND",
         "--due", "2026-01-01", "--until", "2026-04-11", "--json",
@@ -118,14 +117,14 @@ def test_dong_have_no_minor_units(owed):  # noqa: F811
         ),
     ],
 )
-def test_bad_input_is_a_clear_error(owed, args, message):  # noqa: F811
+def test_bad_input_is_a_clear_error(owed, args, message):
     result = owed("interest", *args)
     assert result.code == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_interest_and_factoring_of_a_ledger_invoice(owed, org):  # noqa: F811
+def test_interest_and_factoring_of_a_ledger_invoice(owed, org):
     books = Books(org)
     client = books.client("C1", "GB")
     invoice = books.invoice(client, "INV-1", "2025-03-01", 12000)
@@ -148,7 +147,7 @@ def test_interest_and_factoring_of_a_ledger_invoice(owed, org):  # noqa: F811
     assert mixed.code == 1 and "cannot go with an invoice number" in mixed.stderr
 
 
-def test_rates_add_then_list(owed):  # noqa: F811
+def test_rates_add_then_list(owed):
     added = owed(
         "rates",
         "add",

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contract',
             name='fee_percent',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text='Charged with each formal notice and demand letter.', max_digits=7, null=True, verbose_name='late fee, % of the balance'),
+            field=models.DecimalField(blank=True, decimal_places=4, help_text='Charged with each formal notice and demand letter.', max_digits=7, null=True, verbose_name='late fee, percent of the balance'),
         ),
         migrations.AddField(
             model_name='contract',
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contract',
             name='penalty_percent',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text='A contractual penalty for late payment (Vietnam: at most 8 percent in trade).', max_digits=7, null=True, verbose_name='penalty, % of the late amount'),
+            field=models.DecimalField(blank=True, decimal_places=4, help_text='A contractual penalty for late payment (Vietnam: at most 8 percent in trade).', max_digits=7, null=True, verbose_name='penalty, percent of the late amount'),
         ),
         migrations.AlterField(
             model_name='contract',

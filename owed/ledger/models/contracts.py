@@ -57,7 +57,7 @@ class Contract(models.Model):
         help_text=_("Charged with each formal notice and demand letter."),
     )
     fee_percent = models.DecimalField(
-        _("late fee, % of the balance"),
+        _("late fee, percent of the balance"),
         max_digits=7,
         decimal_places=4,
         null=True,
@@ -65,7 +65,7 @@ class Contract(models.Model):
         help_text=_("Charged with each formal notice and demand letter."),
     )
     penalty_percent = models.DecimalField(
-        _("penalty, % of the late amount"),
+        _("penalty, percent of the late amount"),
         max_digits=7,
         decimal_places=4,
         null=True,

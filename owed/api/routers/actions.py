@@ -1,0 +1,142 @@
+"""/actions: what the collections runs (or a user) decided to do: messages, letters, tasks.
+
+Read-only here: runs decide actions, and sending them is the outbox's work.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from owed.api.auth import access_of
+from owed.api.schemas import (
+    READ,
+    READ_ONE,
+    Day,
+    Id,
+    PageQuery,
+    PathId,
+    Text,
+    money,
+    owned,
+    page,
+    page_of,
+    responses,
+)
+from owed.dunning.models import Action, ActionLine
+from owed.ledger.models import Organization
+
+router = Router(tags=["actions"])
+
+Status = Literal["planned", "sent", "done", "skipped", "merged", "failed"]
+
+
+class ActionLineOut(Schema):
+    invoice_id: int
+    invoice_number: str
+    days_overdue: int
+    balance: str = Field(description="The invoice's balance when the action was decided.")
+
+
+class ActionOut(Schema):
+    id: int
+    key: str = Field(description="Unique: the same step is never recorded twice.")
+    kind: str
+    client_id: int
+    invoice_id: int | None
+    step: str
+    channels: list[str]
+    status: Status
+    decided_on: date
+    scheduled_for: datetime
+    timezone: str
+    reason: str
+    note: str
+    merged_into_id: int | None
+    lines: list[ActionLineOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_channels(action: Action) -> list[str]:
+        return action.channel_list
+
+    @staticmethod
+    def resolve_lines(action: Action) -> list[dict]:
+        return [
+            {
+                "invoice_id": line.invoice_id,
+                "invoice_number": line.invoice.number,
+                "days_overdue": line.days_overdue,
+                "balance": money(line.balance, line.invoice.currency),
+            }
+            for line in action.lines.all()
+        ]
+
+
+class ActionFilter(Schema):
+    status: Status | None = None
+    step: Text(40) | None = Field(None, description="e.g. reminder_due, call, formal_notice.")
+    kind: Text(20) | None = None
+    client_id: Id | None = None
+    invoice_id: Id | None = None
+    date_from: Day | None = Field(
+        None, description="Scheduled on or after this day (in the organization's time zone)."
+    )
+    date_to: Day | None = Field(
+        None, description="Scheduled on or before this day (in the organization's time zone)."
+    )
+
+
+ActionPage = page_of(ActionOut)
+
+
+def actions_of(organization: Organization) -> QuerySet[Action]:
+    lines = ActionLine.objects.select_related("invoice").order_by("id")
+    return Action.objects.filter(organization=organization).prefetch_related(
+        Prefetch("lines", lines)
+    )
+
+
+def _start_of(day: date, organization: Organization) -> datetime:
+    try:
+        zone = ZoneInfo(organization.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+@router.get("/actions", response=responses(200, ActionPage, READ))
+def action_list(
+    request: HttpRequest, filters: Query[ActionFilter], paging: Query[PageQuery]
+) -> dict:
+    """The organization's actions by the time they are scheduled for, filtered."""
+    organization = access_of(request).organization
+    actions = actions_of(organization)
+    if filters.status:
+        actions = actions.filter(status=filters.status)
+    if filters.step:
+        actions = actions.filter(step=filters.step)
+    if filters.kind:
+        actions = actions.filter(kind=filters.kind)
+    if filters.client_id:
+        actions = actions.filter(client_id=filters.client_id)
+    if filters.invoice_id:
+        actions = actions.filter(invoice_id=filters.invoice_id)
+    if filters.date_from:
+        actions = actions.filter(scheduled_for__gte=_start_of(filters.date_from, organization))
+    if filters.date_to:
+        next_day = filters.date_to + timedelta(days=1)
+        actions = actions.filter(scheduled_for__lt=_start_of(next_day, organization))
+    return page(actions.order_by("scheduled_for", "id"), paging)
+
+
+@router.get("/actions/{int:action_id}", response=responses(200, ActionOut, READ_ONE))
+def action_read(request: HttpRequest, action_id: PathId) -> Action:
+    organization = access_of(request).organization
+    return owned(Action, organization, action_id, actions_of(organization))

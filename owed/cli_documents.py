@@ -1,0 +1,316 @@
+"""The `owed` commands of documents and step texts: `document invoice` (a PDF),
+`template show|preview` (the text of a step, and what it says about a real invoice) and
+`tasks` (today's calls with their scripts). `owed send` composes the due messages with
+`print_composed` here before it delivers them. Like every command, they parse, call a
+service and print."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from owed.cli import (
+    JsonOption,
+    OrgOption,
+    _check_writable,
+    _org,
+    _parse_day,
+    _setup,
+    app,
+    console,
+    err,
+)
+from owed.errors import OwedError
+
+document_app = typer.Typer(help="Documents as PDF files: invoices.", no_args_is_help=True)
+app.add_typer(document_app, name="document")
+
+
+@document_app.command("invoice")
+def invoice(
+    number: Annotated[str, typer.Argument(help="The invoice number.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write, or - for standard output (default: NUMBER.pdf)."
+        ),
+    ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(help="en, vi, fa or th (default: the client's language)."),
+    ] = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write an invoice as a PDF, in the client's language or the one given."""
+    _setup(as_json=as_json)
+    from owed.core.localize import LanguageError, check_language
+    from owed.documents.services import invoice_pdf
+    from owed.dunning.services import invoice_find
+
+    if language is not None:
+        try:
+            language = check_language(language)
+        except LanguageError as exc:
+            raise OwedError(str(exc)) from None
+    organization = _org(org)
+    found = invoice_find(organization=organization, number=number)
+    to_stdout = output is not None and str(output) == "-"
+    if output is None:
+        output = Path(f"{_file_name(found.number)}.pdf")
+    if not to_stdout:
+        _check_writable(output)  # before the work, not after it
+    pdf = invoice_pdf(found, language)
+    if to_stdout:
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.write_bytes(pdf)
+    except OSError as exc:
+        raise OwedError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if as_json:
+        answer = {
+            "ok": True,
+            "invoice": found.number,
+            "language": language or found.client.language,
+            "file": str(output),
+            "bytes": len(pdf),
+        }
+        print(json.dumps(answer, ensure_ascii=False))
+    else:
+        err.print(f"Wrote invoice {found.number} to {output}.", highlight=False, markup=False)
+
+
+def _file_name(number: str) -> str:
+    """An invoice number as a file name: separators and other odd characters become -."""
+    return re.sub(r"[^\w.-]+", "-", number).strip(".-") or "invoice"
+
+
+LanguageOption = Annotated[
+    str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
+]
+
+
+def _language(language: str | None) -> str | None:
+    from owed.core.localize import LanguageError, check_language
+
+    if language is None:
+        return None
+    try:
+        return check_language(language)
+    except LanguageError as exc:
+        raise OwedError(str(exc)) from None
+
+
+# --- owed template ------------------------------------------------------------------------
+
+template_app = typer.Typer(
+    help="The texts of the collection steps: show them, and try them on an invoice.",
+    no_args_is_help=True,
+)
+app.add_typer(template_app, name="template")
+
+
+@template_app.command("show")
+def template_show(
+    step: Annotated[str, typer.Argument(help="The step, e.g. reminder or formal_notice.")],
+    language: Annotated[
+        str | None,
+        typer.Option(help="en, vi, fa or th (default: the organization's language)."),
+    ] = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the text a step sends: the organization's own, else owed's default."""
+    _setup(as_json=as_json)
+    from owed.documents import texts
+
+    organization = _org(org)
+    code = _language(language) or _language(organization.language) or "en"
+    try:
+        wording = texts.wording_for(organization=organization, key=step, language=code)
+    except KeyError:
+        raise OwedError(
+            f"no text for the step {step!r}; the steps are: {', '.join(texts.KEYS)}"
+        ) from None
+    if as_json:
+        answer = {
+            "step": step,
+            "language": code,
+            "source": wording.source,
+            "subject": wording.subject,
+            "body": wording.body,
+            "letter_body": wording.letter_body,
+            "placeholders": texts.placeholders_in(
+                wording.subject + wording.body + wording.letter_body
+            ),
+        }
+        print(json.dumps(answer, ensure_ascii=False))
+        return
+    whose = "the organization's own" if wording.source == "organization" else "owed's default"
+    err.print(f"{step} in {code} ({whose} text)", highlight=False, markup=False)
+    console.print(f"Subject: {wording.subject}\n", highlight=False, markup=False)
+    console.print(wording.body.rstrip("\n"), highlight=False, markup=False)
+    if wording.letter_body:
+        console.print("\n--- the letter ---\n", highlight=False, markup=False)
+        console.print(wording.letter_body.rstrip("\n"), highlight=False, markup=False)
+
+
+@template_app.command("preview")
+def template_preview(
+    step: Annotated[str, typer.Argument(help="The step, e.g. reminder or formal_notice.")],
+    invoice: Annotated[str, typer.Option("--invoice", help="The invoice number to use.")],
+    language: LanguageOption = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show what a step would send today about one invoice (nothing is sent or recorded)."""
+    _setup(as_json=as_json)
+    from owed.documents import texts
+    from owed.documents.compose import preview_step
+    from owed.dunning.services import invoice_find
+
+    organization = _org(org)
+    code = _language(language)
+    found = invoice_find(organization=organization, number=invoice)
+    if step not in texts.KEYS and not _is_own_step(organization, step):
+        raise OwedError(f"no step {step!r}; the steps are: {', '.join(texts.KEYS)}")
+    composed = preview_step(step, invoice=found, language=code)
+    if as_json:
+        answer = {
+            "step": step,
+            "invoice": found.number,
+            "language": composed.language,
+            "source": composed.source,
+            "to": list(composed.to),
+            "cc": list(composed.cc),
+            "subject": composed.subject,
+            "text": composed.text,
+            "letter_text": composed.letter_text,
+            "notes": list(composed.notes),
+        }
+        print(json.dumps(answer, ensure_ascii=False))
+        return
+    if composed.to:
+        err.print(f"To: {', '.join(composed.to)}", highlight=False, markup=False)
+    if composed.cc:
+        err.print(f"Cc: {', '.join(composed.cc)}", highlight=False, markup=False)
+    console.print(f"Subject: {composed.subject}\n", highlight=False, markup=False)
+    console.print(composed.text.rstrip("\n"), highlight=False, markup=False)
+    if composed.letter_text:
+        console.print("\n--- the letter ---\n", highlight=False, markup=False)
+        console.print(composed.letter_text, highlight=False, markup=False)
+    for note in composed.notes:
+        err.print(f"note: {note}", highlight=False, markup=False)
+
+
+def _is_own_step(organization, step: str) -> bool:
+    from owed.dunning.models import PolicyStep
+
+    return PolicyStep.objects.filter(policy__organization=organization, code=step).exists()
+
+
+# --- owed tasks ---------------------------------------------------------------------------
+
+
+@app.command("tasks")
+def tasks(
+    day: Annotated[
+        str | None, typer.Option("--date", help="The day, YYYY-MM-DD (default: today).")
+    ] = None,
+    language: LanguageOption = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the calls to make on a day (and those still open from earlier), each with its
+    script: ask about the work, state the facts, ask why, agree a date."""
+    _setup(as_json=as_json)
+    from owed.core.facts import CALL_TASKS
+    from owed.documents.compose import call_script
+    from owed.dunning.models import Action
+    from owed.ledger.models import Contact
+
+    organization = _org(org)
+    code = _language(language)
+    on = _parse_day(day, organization.timezone)
+    planned = (
+        Action.objects.filter(
+            organization=organization,
+            status=Action.Status.PLANNED,
+            step__in=sorted(CALL_TASKS),
+            decided_on__lte=on,
+        )
+        .select_related("client", "organization")
+        .order_by("scheduled_for", "id")
+    )
+    rows = []
+    for action in planned:
+        phones = list(
+            Contact.objects.filter(client=action.client)
+            .exclude(phone="")
+            .order_by("role", "id")
+            .values_list("name", "phone")
+        )
+        rows.append(
+            {
+                "action": action.pk,
+                "client": action.client.code,
+                "client_name": action.client.name,
+                "step": action.step,
+                "since": action.decided_on.isoformat(),
+                "phones": [{"name": name, "phone": phone} for name, phone in phones],
+                "script": call_script(action, code, today=on),
+            }
+        )
+    if as_json:
+        print(json.dumps({"date": on.isoformat(), "tasks": rows}, ensure_ascii=False))
+        return
+    for row in rows:
+        since = "" if row["since"] == on.isoformat() else f", open since {row['since']}"
+        who = "; ".join(f"{p['name'] or '-'} {p['phone']}" for p in row["phones"]) or "no phone"
+        console.print(
+            f"[bold]{escape(row['client_name'])}[/] ({escape(row['client'])}), "
+            f"{row['step'].replace('_', ' ')}{since}: {escape(who)}",
+            highlight=False,
+        )
+        for number, point in enumerate(row["script"], start=1):
+            shown = escape(point).replace("\n", "\n     ")  # a list's lines under its point
+            console.print(f"  {number}. {shown}", highlight=False)
+        console.print()
+    console.print(f"{len(rows)} calls for {on.isoformat()}.", highlight=False)
+
+
+# --- composing before `owed send` delivers ------------------------------------------------
+
+
+def print_composed(report) -> None:
+    """What `owed send` composed (or, with --dry-run, would compose) from the due actions."""
+    if not report.outcomes:
+        return
+    verb = "Would compose" if report.dry_run else "Composed"
+    console.print(
+        f"{verb} {len(report.queued)} messages from due actions; "
+        f"{len(report.failed)} failed, {len(report.skipped)} skipped.",
+        highlight=False,
+    )
+    for outcome in report.outcomes:
+        if outcome.status in ("queued", "would_queue"):
+            line = f"  {outcome.client} {outcome.step}: {escape(outcome.subject)}"
+            console.print(line, highlight=False)
+            for note in outcome.notes:
+                console.print(f"    note: {escape(note)}", highlight=False)
+            continue
+        colour = "red" if "fail" in outcome.status else "yellow"
+        reason = "; ".join(outcome.notes)
+        err.print(
+            f"  [{colour}]{outcome.status.replace('_', ' ')}[/] action {outcome.action} "
+            f"({outcome.client} {outcome.step}): {escape(reason)}",
+            highlight=False,
+        )

@@ -1,0 +1,156 @@
+"""Today: the actions the runs planned up to today, grouped by step, most important first."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Sum
+
+from owed.core import decide as core
+from owed.dunning.models import Action, ActionLine
+from owed.dunning.presenters import step_order
+from owed.ledger.models import Client, Invoice, Organization
+from owed.ledger.selectors import annotate_balance, invoices_with_balance
+from owed.web.labels import step_label
+
+ROWS_PER_GROUP = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    invoice: Invoice
+    balance: Decimal
+    days_late: int
+
+
+@dataclass(slots=True)
+class Row:
+    action: Action
+    client: Client
+    lines: list[Line]
+    amounts: list[tuple[str, Decimal]]
+    """What the listed invoices still owe, per currency."""
+    days_late: int
+    """The most days late of the listed invoices."""
+    share: Decimal
+    """The listed balances as a share of everything owed in their currencies: how much of
+    the receivables this action is about, comparable across currencies."""
+    forms: dict = field(default_factory=dict)
+    """The page's forms for the row (set by the view)."""
+    open_form: str = ""
+    """The form shown open (one re-shown with its errors)."""
+
+    @property
+    def is_call(self) -> bool:
+        return self.action.step in core.CALL_TASKS
+
+    @property
+    def is_task(self) -> bool:
+        return self.action.channel_list == ["task"]
+
+
+@dataclass(slots=True)
+class Group:
+    step: str
+    label: str
+    is_task: bool
+    rows: list[Row] = field(default_factory=list)
+    hidden: int = 0
+    """Rows beyond `ROWS_PER_GROUP`, not shown."""
+
+
+def end_of_day(organization: Organization, day: date) -> datetime:
+    """The first moment after `day` where the organization is."""
+    return datetime.combine(
+        day + timedelta(days=1), time(0), tzinfo=ZoneInfo(organization.timezone)
+    )
+
+
+def planned_actions(*, organization: Organization, today: date):
+    """The organization's planned actions scheduled up to the end of `today`."""
+    return Action.objects.filter(
+        organization=organization,
+        status=Action.Status.PLANNED,
+        scheduled_for__lt=end_of_day(organization, today),
+    )
+
+
+def today_groups(*, organization: Organization, today: date) -> list[Group]:
+    """Planned actions up to today by step: calls first, then the user's other tasks, then
+    what goes out, each in ladder order; in a step, the largest share of the receivables first, then the
+    most days late."""
+    actions = list(planned_actions(organization=organization, today=today).select_related("client"))
+    if not actions:
+        return []
+    invoice_ids: dict[int, list[int]] = defaultdict(list)
+    for action_id, invoice_id in (
+        ActionLine.objects.filter(action__in=[a.pk for a in actions])
+        .order_by("id")
+        .values_list("action_id", "invoice_id")
+    ):
+        invoice_ids[action_id].append(invoice_id)
+    for action in actions:
+        if not invoice_ids[action.pk] and action.invoice_id:
+            invoice_ids[action.pk].append(action.invoice_id)
+    all_ids = {i for ids in invoice_ids.values() for i in ids}
+    invoices = {
+        i.pk: i
+        for i in annotate_balance(Invoice.objects.filter(organization=organization, pk__in=all_ids))
+    }
+    outstanding = _outstanding(organization)
+    groups: dict[str, Group] = {}
+    for action in actions:
+        lines = [
+            Line(inv, inv.balance, max(0, (today - inv.due_date).days))
+            for inv in (invoices.get(i) for i in invoice_ids[action.pk])
+            if inv is not None
+        ]
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for line in lines:
+            totals[line.invoice.currency] += max(line.balance, Decimal(0))
+        share = sum(
+            (amount / outstanding[c] for c, amount in totals.items() if outstanding.get(c)),
+            Decimal(0),
+        )
+        row = Row(
+            action=action,
+            client=action.client,
+            lines=lines,
+            amounts=sorted(totals.items()),
+            days_late=max((line.days_late for line in lines), default=0),
+            share=share,
+        )
+        group = groups.get(action.step)
+        if group is None:
+            group = groups[action.step] = Group(
+                action.step, step_label(action.step), is_task=row.is_task
+            )
+        group.rows.append(row)
+    ordered = sorted(groups.values(), key=lambda g: (_rank(g), step_order(g.step), g.step))
+    for group in ordered:
+        group.rows.sort(key=lambda r: (-r.share, -r.days_late, r.client.name, r.action.pk))
+        group.hidden = max(0, len(group.rows) - ROWS_PER_GROUP)
+        del group.rows[ROWS_PER_GROUP:]
+    return ordered
+
+
+def _rank(group: Group) -> int:
+    """Calls first (the user makes them today), then the user's other tasks, then what
+    goes out by e-mail or letter."""
+    if group.step in core.CALL_TASKS:
+        return 0
+    return 1 if group.is_task else 2
+
+
+def _outstanding(organization: Organization) -> dict[str, Decimal]:
+    rows = (
+        invoices_with_balance(organization=organization)
+        .filter(written_off_on=None, balance__gt=0)
+        .values("currency")
+        .annotate(s=Sum("balance"))
+    )
+    return {r["currency"]: r["s"] for r in rows}

@@ -1,0 +1,1 @@
+"""The back office's views: each checks access, calls one service or selector, renders."""
