@@ -206,6 +206,15 @@ def charges(draft: Draft) -> Charges | None:
         found["fees"][currency] += result.fees
         found["penalty"][currency] += result.penalty
         found["claimed"][currency] += result.total_due
+        # Kept with the action (its note), so the figure in the letter can be reproduced.
+        used = "; ".join(
+            f"{row.table} {row.rate} from {row.valid_from} ({row.source})"
+            for row in result.interest.rates_used
+        )
+        draft.notes.append(
+            f"{line.invoice.number}: {result.law} interest {result.interest.interest} "
+            f"{currency} to {draft.today}" + (f", rates used: {used}" if used else "")
+        )
         basis = say(result.interest.basis, draft.language)
         if basis not in bases:
             bases.append(basis)

@@ -168,7 +168,10 @@ def test_a_formal_notice_to_a_uk_client_states_the_interest_and_its_legal_basis(
         composed.text
     )
     assert "Please pay the full amount by December 17, 2026." in composed.text
-    assert composed.notes == ()
+    # The rate rows behind the figure are kept with the action, to reproduce it later.
+    [kept] = composed.notes
+    assert kept.startswith(f"GB-1: GB interest {charges.interest.interest} GBP to 2026-12-03")
+    assert "rates used: boe 3.5 from 2026-05-01 (BoE)" in kept
     [letter] = composed.attachments
     assert letter.filename == "letter-GB-1.pdf"
     shown = pdf_text(letter.content)
