@@ -508,4 +508,11 @@ def _database_problem(exc: Exception) -> str:
 # The commands of the other modules register themselves on `app`: collections (run,
 # promise, dispute, plan, snooze, log, policy), documents (document), money rules
 # (interest, factoring, rates) and mail (send, messages, mail-server, mail-sink, worker).
-from owed import cli_api, cli_collections, cli_documents, cli_law, cli_mail  # noqa: E402, F401
+from owed import (  # noqa: E402, F401
+    cli_api,
+    cli_collections,
+    cli_documents,
+    cli_dossier,
+    cli_law,
+    cli_mail,
+)

@@ -28,7 +28,10 @@ from owed.cli import (
 )
 from owed.errors import OwedError
 
-document_app = typer.Typer(help="Documents as PDF files: invoices.", no_args_is_help=True)
+document_app = typer.Typer(
+    help="Documents as PDF files: invoices, contracts, plan agreements, receipts, statements.",
+    no_args_is_help=True,
+)
 app.add_typer(document_app, name="document")
 
 
@@ -86,6 +89,184 @@ def invoice(
         print(json.dumps(answer, ensure_ascii=False))
     else:
         err.print(f"Wrote invoice {found.number} to {output}.", highlight=False, markup=False)
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="File to write, or - for standard output (default: ID.pdf here)."
+    ),
+]
+
+
+def _write_pdf(
+    make, *, output: Path | None, default: str, what: str, language, as_json: bool, **more
+) -> None:
+    """Check `output`, make the PDF with `make()` and write it (or to standard output)."""
+    to_stdout = output is not None and str(output) == "-"
+    if output is None:
+        output = Path(f"{_file_name(default)}.pdf")
+    if not to_stdout:
+        _check_writable(output)  # before the work, not after it
+    pdf = make()
+    if to_stdout:
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.write_bytes(pdf)
+    except OSError as exc:
+        raise OwedError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if as_json:
+        answer = {"ok": True, **more, "language": language, "file": str(output), "bytes": len(pdf)}
+        print(json.dumps(answer, ensure_ascii=False))
+    else:
+        err.print(f"Wrote {what} to {output}.", highlight=False, markup=False)
+
+
+@document_app.command("contract")
+def contract(
+    code: Annotated[str, typer.Argument(help="The contract id.")],
+    output: OutputOption = None,
+    language: Annotated[
+        str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
+    ] = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a contract as a PDF: parties, scope, price and schedule, clauses, signatures."""
+    _setup(as_json=as_json)
+    from owed.documents.papers import contract_pdf
+    from owed.ledger.models import Contract
+
+    code_ = _language(language)
+    organization = _org(org)
+    found = (
+        Contract.objects.select_related("client", "organization")
+        .filter(organization=organization, code=code)
+        .first()
+    )
+    if found is None:
+        raise OwedError(f"no contract {code!r}")
+    _write_pdf(
+        lambda: contract_pdf(found, code_),
+        output=output,
+        default=found.code,
+        what=f"contract {found.code}",
+        language=code_ or found.client.language,
+        as_json=as_json,
+        contract=found.code,
+    )
+
+
+@document_app.command("plan")
+def plan(
+    plan_id: Annotated[str, typer.Argument(metavar="ID", help="The payment plan's id.")],
+    output: OutputOption = None,
+    language: Annotated[
+        str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
+    ] = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a payment plan agreement as a PDF letter: the instalments, grace, signatures."""
+    _setup(as_json=as_json)
+    from owed.documents.papers import plan_agreement_pdf
+    from owed.dunning.models import Plan
+
+    code = _language(language)
+    organization = _org(org)
+    if not plan_id.isdigit():
+        raise OwedError(f"no payment plan {plan_id!r}: a plan's id is a number")
+    found = (
+        Plan.objects.select_related("client", "organization")
+        .filter(organization=organization, pk=int(plan_id))
+        .first()
+    )
+    if found is None:
+        raise OwedError(f"no payment plan {plan_id}")
+    _write_pdf(
+        lambda: plan_agreement_pdf(found, code),
+        output=output,
+        default=f"plan-{found.pk}",
+        what=f"payment plan {found.pk}",
+        language=code or found.client.language,
+        as_json=as_json,
+        plan=found.pk,
+    )
+
+
+@document_app.command("receipt")
+def receipt(
+    payment: Annotated[
+        str, typer.Argument(metavar="PAYMENT", help="The payment's id (its key, or number).")
+    ],
+    output: OutputOption = None,
+    language: Annotated[
+        str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
+    ] = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the receipt of a payment as a PDF: amount, date, invoices paid, what remains."""
+    _setup(as_json=as_json)
+    from owed.documents.papers import receipt_pdf
+    from owed.ledger.models import Payment
+
+    code = _language(language)
+    organization = _org(org)
+    payments = Payment.objects.select_related("client", "organization").filter(
+        organization=organization
+    )
+    found = payments.filter(key=payment).first()
+    if found is None and payment.isdigit():
+        found = payments.filter(pk=int(payment)).first()
+    if found is None:
+        raise OwedError(f"no payment {payment!r}")
+    _write_pdf(
+        lambda: receipt_pdf(found, code),
+        output=output,
+        default=f"receipt-{found.key or found.pk}",
+        what=f"the receipt of payment {found.key or found.pk}",
+        language=code or found.client.language,
+        as_json=as_json,
+        payment=found.key or found.pk,
+    )
+
+
+@document_app.command("statement")
+def statement(
+    client: Annotated[str, typer.Argument(metavar="CLIENT_CODE", help="The client id.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The statement's day, YYYY-MM-DD (default: today)."),
+    ] = None,
+    output: OutputOption = None,
+    language: Annotated[
+        str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
+    ] = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a client's statement of account as a PDF: open invoices, totals, payments."""
+    _setup(as_json=as_json)
+    from owed.documents.papers import statement_pdf
+    from owed.dunning.services import client_find
+
+    code = _language(language)
+    organization = _org(org)
+    day = _parse_day(as_of, organization.timezone)
+    found = client_find(organization=organization, code=client)
+    _write_pdf(
+        lambda: statement_pdf(found, day, code),
+        output=output,
+        default=f"statement-{found.code}-{day.isoformat()}",
+        what=f"the statement of {found.code}",
+        language=code or found.language,
+        as_json=as_json,
+        client=found.code,
+        as_of=day.isoformat(),
+    )
 
 
 def _file_name(number: str) -> str:

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "owed.api",
     "django_htmx",
     "owed.web",
+    "owed.portal",
 ]
 
 # Background work (mail delivery) as Django tasks, queued in the database: `owed worker`
@@ -161,3 +162,6 @@ MEDIA_ROOT = str(BASE_DIR / "files")
 MEDIA_URL = "files/"
 
 LOGIN_URL = "admin:login"
+
+# Where this site is reached from outside: the portal links in messages start with it.
+OWED_BASE_URL = os.environ.get("OWED_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -13,5 +13,6 @@ admin.site.index_title = _("Receivables")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("p/", include("owed.portal.urls")),
     path("", include("owed.web.urls")),
 ]

@@ -16,8 +16,9 @@ is the organization's own (`StepTemplate`) or owed's default (`owed.documents.te
   `owed.law` allows to today with their legal basis. When they cannot be worked out
   (a rate the tables lack), the message goes without them and says so in its notes.
 - **Attachments**: a PDF copy of each invoice for a step that attaches the invoice
-  (`invoice_copy`); the letter as a PDF for a step sent by letter. The contract of a
-  step that attaches it is not attached yet (owed keeps no contract files): a note says so.
+  (`invoice_copy`); the letter as a PDF for a step sent by letter; for a step that
+  attaches the contract (the demand letter), the contract of the invoices as a PDF
+  (`owed.documents.papers.contract_pdf`), after the letter; a note when there is none.
 
 `queue_due` (in `owed.documents.outbox`) puts the composed messages in the outbox.
 """
@@ -326,10 +327,17 @@ def _compose(
             letter = AttachmentInput(name, letter_pdf(data), "application/pdf")
             attachments.append(letter)
     if draft.attach_contract:
-        contract = filled.get("contract") or "the contract"
-        draft.notes.append(
-            f"{contract} is not attached: owed keeps no contract files yet; send it separately"
-        )
+        contracts = _contracts(draft)
+        if with_files:
+            from owed.documents.papers import contract_pdf
+
+            for contract in contracts:
+                name = f"{_file_name(contract.code)}.pdf"
+                attachments.append(
+                    AttachmentInput(name, contract_pdf(contract, code), "application/pdf")
+                )
+        if not contracts:
+            draft.notes.append("the invoices have no contract: none is attached")
     return Composed(
         subject=subject,
         text=text,
@@ -345,6 +353,16 @@ def _compose(
         attachment_names=tuple(a.filename for a in attachments),
         letter=letter,
     )
+
+
+def _contracts(draft: Draft) -> list:
+    """The contracts the draft's invoices are billed under, each once, in invoice order."""
+    found = {}
+    for line in draft.lines:
+        invoice = line.invoice
+        if invoice.contract_id and invoice.contract_id not in found:
+            found[invoice.contract_id] = invoice.contract
+    return list(found.values())
 
 
 def _no_payment_note(draft: Draft) -> str:

@@ -303,7 +303,7 @@ def values(draft: Draft, people: Recipients | None, owed_charges: Charges | None
             if draft.key in DEADLINE_DAYS
             else ""
         ),
-        "portal_link": "",
+        "portal_link": _portal_link(client),
         "contract": _contract(draft),
         "earlier_contacts": part["list_separator"].join(
             part["contact"]
@@ -324,6 +324,15 @@ def values(draft: Draft, people: Recipients | None, owed_charges: Charges | None
         }
     found |= _agreement_values(draft, when)
     return {name: bidi_safe(text, code) for name, text in found.items()}
+
+
+def _portal_link(client: Client) -> str:
+    """The absolute URL of the client's portal page (a link made if none is valid)."""
+    if client.pk is None:
+        return ""
+    from owed.portal.links import portal_url
+
+    return portal_url(client)
 
 
 def _invoice_line(line: Line, part, code: str, days) -> str:

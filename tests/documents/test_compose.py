@@ -255,20 +255,16 @@ def test_an_invoice_copy_attaches_a_fresh_pdf_of_the_invoice(invoice_for, reacha
     assert "a fresh copy of invoice INV-77-EN is attached" in composed.text
 
 
-def test_letter_steps_attach_the_letter_and_a_demand_notes_the_contract_left_out(
-    studio, reachable, action_for
-):
+def test_the_demand_letter_attaches_the_letter_then_the_contract(studio, reachable, action_for):
     invoice = _gb_invoice(studio)
     reachable(invoice)
 
     composed = compose(action_for(invoice, "demand_letter", channels="letter"), today=TODAY)
 
-    assert composed.letter is not None and composed.attachments == (composed.letter,)
+    assert composed.letter is not None
+    assert [a.filename for a in composed.attachments] == [composed.letter.filename, "K-9.pdf"]
     assert "breach of the contract" in pdf_text(composed.letter.content)
-    assert any(
-        note.startswith("K-9 (Website build) is not attached: owed keeps no contract files")
-        for note in composed.notes
-    )
+    assert "K-9" in pdf_text(composed.attachments[1].content)
 
 
 def test_invoices_paid_since_the_decision_are_left_out(studio, invoice_for, reachable, action_for):

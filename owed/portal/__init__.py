@@ -1,0 +1,1 @@
+"""The client portal: a page a client opens from a link in a message, without logging in."""

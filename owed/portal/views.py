@@ -1,0 +1,273 @@
+"""The client portal's pages: no log-in, the link's token is the key.
+
+Every page is in the client's language and the organization's time zone. What the client
+tells the business goes through the collection services (`owed.dunning.services`), which
+log it on the client's record as a response and have the invoices planned again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from owed.core.localize import format_amount, format_date
+from owed.documents.pdf import DocumentError
+from owed.documents.services import invoice_pdf, payment_data
+from owed.dunning.models import Dispute, Promise
+from owed.dunning.services import dispute_open, promise_record, reply_log
+from owed.errors import OwedError
+from owed.ledger.models import Invoice
+from owed.ledger.selectors import annotate_balance
+from owed.portal import links
+from owed.portal.forms import FORMS, PROMISE_MAX_DAYS
+from owed.portal.models import PortalLink
+
+INVALID = 422
+SOURCE = "client portal"
+
+
+def _language(code: str) -> str:
+    return code if code in ("en", "vi", "fa", "th") else "en"
+
+
+def _secure(response: HttpResponse) -> HttpResponse:
+    # The token is in the URL: never send it to another site as a referrer, never cache or index the page.
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def gone(request: HttpRequest, link: PortalLink | None) -> HttpResponse:
+    """The polite "link not valid" page (404), in English and the client's language."""
+    language = _language(link.client.language) if link is not None else "en"
+    texts = []
+    for code in dict.fromkeys(["en", language]):
+        with translation.override(code):
+            texts.append(
+                {
+                    "language": code,
+                    "direction": "rtl" if code == "fa" else "ltr",
+                    "title": _("This link no longer works"),
+                    "body": _(
+                        "The link may have expired or been replaced by a newer one. "
+                        "Please use the link in our latest message, or reply to it and "
+                        "we will send you a new one."
+                    ),
+                }
+            )
+    with translation.override("en"):
+        response = render(request, "portal/gone.html", {"texts": texts}, status=404)
+    return _secure(response)
+
+
+def portal_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A portal page: `view(request, link, ...)` with a valid link, in the client's language."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        link = links.find(token)
+        if link is None or not links.is_valid(link):
+            return gone(request, link)
+        PortalLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+        request.portal_token = token
+        language = _language(link.client.language)
+        timezone.activate(ZoneInfo(link.organization.timezone or "UTC"))
+        try:
+            with translation.override(language):
+                request.LANGUAGE_CODE = language
+                try:
+                    response = view(request, link, *args, **kwargs)
+                except Http404:
+                    response = gone(request, link)
+        finally:
+            timezone.deactivate()
+        response.setdefault("Content-Language", language)
+        return _secure(response)
+
+    return wrapper
+
+
+def _open_invoices(link: PortalLink) -> list[Invoice]:
+    return list(
+        annotate_balance(Invoice.objects.filter(organization=link.organization, client=link.client))
+        .filter(written_off_on=None, balance__gt=0)
+        .order_by("due_date", "number")
+    )
+
+
+def _forms(link, today, invoices, data=None, only=None) -> dict:
+    choices = [(i.pk, i.number) for i in invoices]
+    return {
+        name: form(data if name == only else None, prefix=name, today=today, invoices=choices)
+        for name, form in FORMS.items()
+    }
+
+
+def _act(name: str, link: PortalLink, form, invoices: list[Invoice], today) -> str:
+    organization, client = link.organization, link.client
+    chosen = form.chosen({i.pk: i for i in invoices})
+    numbers = ", ".join(i.number for i in chosen)
+    data = form.cleaned_data
+    if name == "paid":
+        parts = [f"The client says they paid {numbers} on {data['paid_on']}"]
+        if data.get("amount") is not None:
+            parts.append(f"amount {data['amount']}")
+        if data.get("reference"):
+            parts.append(f"reference {data['reference']}")
+        reply_log(
+            organization=organization,
+            client=client,
+            on=today,
+            note=f"{'; '.join(parts)} (via the {SOURCE}).",
+        )
+        return _("Thank you. We will check our account and update your invoices.")
+    if name == "promise":
+        promise_record(
+            organization=organization,
+            invoices=chosen,
+            until=data["until"],
+            on=today,
+            note=f"Promised via the {SOURCE}.",
+        )
+        return _("Thank you. We have noted that you will pay by %(date)s.") % {
+            "date": format_date(data["until"], translation.get_language())
+        }
+    if name == "dispute":
+        (invoice,) = chosen
+        dispute_open(
+            organization=organization,
+            invoice=invoice,
+            reason=f"{data['reason']} (via the {SOURCE})",
+            on=today,
+        )
+        return _("Thank you. We will look into it and stop the reminders meanwhile.")
+    reply_log(
+        organization=organization,
+        client=client,
+        on=today,
+        note=f"The client confirms receiving {numbers} (via the {SOURCE}).",
+    )
+    return _("Thank you for confirming.")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@portal_view
+def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
+    organization, client = link.organization, link.client
+    today = organization.today()
+    invoices = _open_invoices(link)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    if posted is not None and posted not in FORMS:
+        posted = None
+    forms = _forms(link, today, invoices, request.POST, only=posted)
+    status = 200
+    if posted:
+        form = forms[posted]
+        if not invoices:
+            form.add_error(None, _("Nothing is owed at the moment."))
+        elif form.is_valid():
+            try:
+                message = _act(posted, link, form, invoices, today)
+            except OwedError as exc:
+                form.add_error(None, _service_message(exc))
+            else:
+                messages.success(request, message)
+                return redirect("portal:home", request.portal_token)
+        status = INVALID
+    language = translation.get_language()
+    promised = {
+        p.pk: p
+        for p in Promise.objects.filter(
+            organization=organization, client=client, until__gte=today
+        ).prefetch_related("invoices")
+    }
+    promised_until: dict[int, object] = {}
+    for promise in promised.values():
+        for invoice in promise.invoices.all():
+            promised_until[invoice.pk] = max(
+                promise.until, promised_until.get(invoice.pk, promise.until)
+            )
+    disputed = set(
+        Dispute.objects.filter(
+            organization=organization, invoice__client=client, resolved_on=None
+        ).values_list("invoice_id", flat=True)
+    )
+    rows = []
+    for invoice in invoices:
+        rows.append(
+            {
+                "invoice": invoice,
+                "days_late": max(0, (today - invoice.due_date).days),
+                "promised_until": promised_until.get(invoice.pk),
+                "disputed": invoice.pk in disputed,
+                "payment": _payment(organization, invoice, language),
+            }
+        )
+    totals: dict[str, object] = {}
+    for invoice in invoices:
+        totals[invoice.currency] = totals.get(invoice.currency, 0) + invoice.balance
+    context = {
+        "link": link,
+        "token": request.portal_token,
+        "organization": organization,
+        "client": client,
+        "language": language,
+        "direction": "rtl" if language == "fa" else "ltr",
+        "today": today,
+        "rows": rows,
+        "totals": [format_amount(a, c, language) for c, a in sorted(totals.items())],
+        "forms": forms,
+        "pay": any(row["payment"] for row in rows),
+        "posted": posted,
+        "promise_max_days": PROMISE_MAX_DAYS,
+    }
+    return render(request, "portal/home.html", context, status=status)
+
+
+def _payment(organization, invoice: Invoice, language: str) -> dict | None:
+    try:
+        return payment_data(
+            organization=organization,
+            amount=invoice.balance,
+            currency=invoice.currency,
+            reference=invoice.number,
+            language=language,
+        )
+    except (OwedError, ValueError):
+        return None
+
+
+def _service_message(exc: OwedError) -> str:
+    text = str(getattr(exc, "message", exc))
+    if "already has an open dispute" in text:
+        return _("This invoice is already being looked into.")
+    if "nothing is owed" in text:
+        return _("Nothing is owed on this invoice any more.")
+    return _("We could not record this. Please reply to our message instead.")
+
+
+@require_http_methods(["GET", "HEAD"])
+@portal_view
+def invoice_download(request: HttpRequest, link: PortalLink, pk: int) -> HttpResponse:
+    invoice = Invoice.objects.filter(
+        organization=link.organization, client=link.client, pk=pk
+    ).first()
+    if invoice is None:
+        raise Http404("no such invoice")
+    try:
+        pdf = invoice_pdf(invoice, translation.get_language())
+    except DocumentError:
+        raise Http404("no PDF") from None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in invoice.number)
+    response["Content-Disposition"] = f'attachment; filename="invoice-{name}.pdf"'
+    return response

@@ -1,0 +1,85 @@
+"""End to end in headless Chromium: a Persian client opens its portal link, promises a
+date, and a member of the business finds the promise on the client's timeline.
+
+Screenshots go to tests/artefacts/portal/. See tests/web/test_browser.py for why the
+async-safety check is turned off here.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from owed.core.localize import format_date
+from owed.dunning.models import Promise
+from tests.web.conftest import PASSWORD
+
+from .conftest import path_for
+
+ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts" / "portal"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--headless", "--no-sandbox", "--disable-background-networking"],
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def test_a_persian_client_promises_a_date_and_the_business_sees_it(
+    browser, live_server, persian, member
+):
+    customer, invoice = persian
+    until = invoice.organization.today() + timedelta(days=14)
+    context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="en-US")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    page.goto(live_server.url + path_for(customer))
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "fa")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(page.locator("table.data")).to_contain_text(format_date(invoice.due_date, "fa"))
+    expect(page.locator("table.data")).to_contain_text("۲٬۵۰۰٬۰۰۰")
+    form = page.locator("#form-promise")
+    form.locator("select[name='promise-invoice']").select_option(str(invoice.pk))
+    form.locator("input[name='promise-until']").fill(until.isoformat())
+    form.get_by_role("button").click()
+    expect(page.locator(".messages")).to_contain_text(format_date(until, "fa"))
+    expect(page.locator("table.data")).to_contain_text(format_date(until, "fa"))
+    page.screenshot(path=str(ARTEFACTS / "portal-fa-promise.png"), full_page=True)
+    assert Promise.objects.get(client=customer).until == until
+    assert problems == []
+
+    # The business: a member logs in and opens the client's page.
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Username").fill(member.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
+    page.goto(live_server.url + f"/clients/{customer.code}/")
+    promise = page.locator("ol.timeline li.ev-promise")
+    expect(promise).to_contain_text("Promise to pay")
+    expect(promise).to_contain_text(format_date(until, "en"))
+    page.screenshot(path=str(ARTEFACTS / "client-timeline.png"), full_page=True)
+    context.close()
