@@ -1,47 +1,33 @@
 """End to end in headless Chromium: a Persian client opens its portal link, promises a
 date, and a member of the business finds the promise on the client's timeline.
 
-Screenshots go to tests/artefacts/portal/. See tests/web/test_browser.py for why the
+Screenshots go to tests/artefacts/portal/. See tests/browser.py for why the
 async-safety check is turned off here.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from owed.core.localize import format_date
 from owed.dunning.models import Promise
+from tests.browser import chromium
 from tests.web.conftest import PASSWORD
 
 from .conftest import path_for
 
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts" / "portal"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--headless", "--no-sandbox", "--disable-background-networking"],
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium() as opened:
+        yield opened
 
 
 def test_a_persian_client_promises_a_date_and_the_business_sees_it(
