@@ -7,7 +7,6 @@ service and print."""
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -35,60 +34,28 @@ document_app = typer.Typer(
 app.add_typer(document_app, name="document")
 
 
-@document_app.command("invoice")
-def invoice(
-    number: Annotated[str, typer.Argument(help="The invoice number.")],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="File to write, or - for standard output (default: NUMBER.pdf)."
-        ),
-    ] = None,
-    language: Annotated[
-        str | None,
-        typer.Option(help="en, vi, fa or th (default: the client's language)."),
-    ] = None,
-    org: OrgOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Write an invoice as a PDF, in the client's language or the one given."""
-    _setup(as_json=as_json)
-    from owed.core.localize import LanguageError, check_language
-    from owed.documents.services import invoice_pdf
-    from owed.dunning.services import invoice_find
+LanguageOption = Annotated[
+    str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
+]
 
-    if language is not None:
-        try:
-            language = check_language(language)
-        except LanguageError as exc:
-            raise OwedError(str(exc)) from None
-    organization = _org(org)
-    found = invoice_find(organization=organization, number=number)
-    to_stdout = output is not None and str(output) == "-"
-    if output is None:
-        output = Path(f"{_file_name(found.number)}.pdf")
-    if not to_stdout:
-        _check_writable(output)  # before the work, not after it
-    pdf = invoice_pdf(found, language)
-    if to_stdout:
-        sys.stdout.buffer.write(pdf)
-        sys.stdout.buffer.flush()
-        return
+
+def _language(language: str | None) -> str | None:
+    """`language` as owed's code (``fa`` for ``fa-IR``), None when not given."""
+    from owed.core.localize import LanguageError, check_language
+
+    if language is None:
+        return None
     try:
-        output.write_bytes(pdf)
-    except OSError as exc:
-        raise OwedError(f"cannot write {output}: {exc.strerror or exc}") from None
-    if as_json:
-        answer = {
-            "ok": True,
-            "invoice": found.number,
-            "language": language or found.client.language,
-            "file": str(output),
-            "bytes": len(pdf),
-        }
-        print(json.dumps(answer, ensure_ascii=False))
-    else:
-        err.print(f"Wrote invoice {found.number} to {output}.", highlight=False, markup=False)
+        return check_language(language)
+    except LanguageError as exc:
+        raise OwedError(str(exc)) from None
+
+
+def _begin(*, as_json: bool, language: str | None, org: str | None):
+    """What every `owed document` command starts with: Django set up, the language
+    checked (None: the client's), the organization found."""
+    _setup(as_json=as_json)
+    return _language(language), _org(org)
 
 
 OutputOption = Annotated[
@@ -103,9 +70,11 @@ def _write_pdf(
     make, *, output: Path | None, default: str, what: str, language, as_json: bool, **more
 ) -> None:
     """Check `output`, make the PDF with `make()` and write it (or to standard output)."""
+    from owed.documents.pdf import safe_name
+
     to_stdout = output is not None and str(output) == "-"
     if output is None:
-        output = Path(f"{_file_name(default)}.pdf")
+        output = Path(f"{safe_name(default, 'invoice')}.pdf")
     if not to_stdout:
         _check_writable(output)  # before the work, not after it
     pdf = make()
@@ -124,23 +93,49 @@ def _write_pdf(
         err.print(f"Wrote {what} to {output}.", highlight=False, markup=False)
 
 
+@document_app.command("invoice")
+def invoice(
+    number: Annotated[str, typer.Argument(help="The invoice number.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write, or - for standard output (default: NUMBER.pdf)."
+        ),
+    ] = None,
+    language: LanguageOption = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write an invoice as a PDF, in the client's language or the one given."""
+    code, organization = _begin(as_json=as_json, language=language, org=org)
+    from owed.documents.services import invoice_pdf
+    from owed.dunning.services import invoice_find
+
+    found = invoice_find(organization=organization, number=number)
+    _write_pdf(
+        lambda: invoice_pdf(found, code),
+        output=output,
+        default=found.number,
+        what=f"invoice {found.number}",
+        language=code or found.client.language,
+        as_json=as_json,
+        invoice=found.number,
+    )
+
+
 @document_app.command("contract")
 def contract(
     code: Annotated[str, typer.Argument(help="The contract id.")],
     output: OutputOption = None,
-    language: Annotated[
-        str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
-    ] = None,
+    language: LanguageOption = None,
     org: OrgOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write a contract as a PDF: parties, scope, price and schedule, clauses, signatures."""
-    _setup(as_json=as_json)
+    code_, organization = _begin(as_json=as_json, language=language, org=org)
     from owed.documents.papers import contract_pdf
     from owed.ledger.models import Contract
 
-    code_ = _language(language)
-    organization = _org(org)
     found = (
         Contract.objects.select_related("client", "organization")
         .filter(organization=organization, code=code)
@@ -163,19 +158,15 @@ def contract(
 def plan(
     plan_id: Annotated[str, typer.Argument(metavar="ID", help="The payment plan's id.")],
     output: OutputOption = None,
-    language: Annotated[
-        str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
-    ] = None,
+    language: LanguageOption = None,
     org: OrgOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write a payment plan agreement as a PDF letter: the instalments, grace, signatures."""
-    _setup(as_json=as_json)
+    code, organization = _begin(as_json=as_json, language=language, org=org)
     from owed.documents.papers import plan_agreement_pdf
     from owed.dunning.models import Plan
 
-    code = _language(language)
-    organization = _org(org)
     if not plan_id.isdigit():
         raise OwedError(f"no payment plan {plan_id!r}: a plan's id is a number")
     found = (
@@ -202,19 +193,15 @@ def receipt(
         str, typer.Argument(metavar="PAYMENT", help="The payment's id (its key, or number).")
     ],
     output: OutputOption = None,
-    language: Annotated[
-        str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
-    ] = None,
+    language: LanguageOption = None,
     org: OrgOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write the receipt of a payment as a PDF: amount, date, invoices paid, what remains."""
-    _setup(as_json=as_json)
+    code, organization = _begin(as_json=as_json, language=language, org=org)
     from owed.documents.papers import receipt_pdf
     from owed.ledger.models import Payment
 
-    code = _language(language)
-    organization = _org(org)
     payments = Payment.objects.select_related("client", "organization").filter(
         organization=organization
     )
@@ -242,19 +229,15 @@ def statement(
         typer.Option("--as-of", help="The statement's day, YYYY-MM-DD (default: today)."),
     ] = None,
     output: OutputOption = None,
-    language: Annotated[
-        str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
-    ] = None,
+    language: LanguageOption = None,
     org: OrgOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write a client's statement of account as a PDF: open invoices, totals, payments."""
-    _setup(as_json=as_json)
+    code, organization = _begin(as_json=as_json, language=language, org=org)
     from owed.documents.papers import statement_pdf
     from owed.dunning.services import client_find
 
-    code = _language(language)
-    organization = _org(org)
     day = _parse_day(as_of, organization.timezone)
     found = client_find(organization=organization, code=client)
     _write_pdf(
@@ -267,27 +250,6 @@ def statement(
         client=found.code,
         as_of=day.isoformat(),
     )
-
-
-def _file_name(number: str) -> str:
-    """An invoice number as a file name: separators and other odd characters become -."""
-    return re.sub(r"[^\w.-]+", "-", number).strip(".-") or "invoice"
-
-
-LanguageOption = Annotated[
-    str | None, typer.Option(help="en, vi, fa or th (default: the client's language).")
-]
-
-
-def _language(language: str | None) -> str | None:
-    from owed.core.localize import LanguageError, check_language
-
-    if language is None:
-        return None
-    try:
-        return check_language(language)
-    except LanguageError as exc:
-        raise OwedError(str(exc)) from None
 
 
 # --- owed template ------------------------------------------------------------------------
@@ -413,6 +375,8 @@ def tasks(
     """List the calls to make on a day (and those still open from earlier), each with its
     script: ask about the work, state the facts, ask why, agree a date."""
     _setup(as_json=as_json)
+    from django.db.models import Prefetch
+
     from owed.core.facts import CALL_TASKS
     from owed.documents.compose import call_script
     from owed.dunning.models import Action
@@ -421,6 +385,7 @@ def tasks(
     organization = _org(org)
     code = _language(language)
     on = _parse_day(day, organization.timezone)
+    with_phone = Contact.objects.exclude(phone="").order_by("role", "id")
     planned = (
         Action.objects.filter(
             organization=organization,
@@ -429,16 +394,11 @@ def tasks(
             decided_on__lte=on,
         )
         .select_related("client", "organization")
+        .prefetch_related("lines", Prefetch("client__contacts", with_phone, to_attr="phones"))
         .order_by("scheduled_for", "id")
     )
     rows = []
     for action in planned:
-        phones = list(
-            Contact.objects.filter(client=action.client)
-            .exclude(phone="")
-            .order_by("role", "id")
-            .values_list("name", "phone")
-        )
         rows.append(
             {
                 "action": action.pk,
@@ -446,7 +406,7 @@ def tasks(
                 "client_name": action.client.name,
                 "step": action.step,
                 "since": action.decided_on.isoformat(),
-                "phones": [{"name": name, "phone": phone} for name, phone in phones],
+                "phones": [{"name": c.name, "phone": c.phone} for c in action.client.phones],
                 "script": call_script(action, code, today=on),
             }
         )

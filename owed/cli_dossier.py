@@ -45,20 +45,16 @@ def dossier(
 ) -> None:
     """Write a client's claim file: summary, timeline, invoices, letters, payments."""
     _setup(as_json=as_json)
-    from owed.core.localize import LanguageError, check_language
-    from owed.documents.dossier import dossier_build, dossier_zip, safe_name
+    from owed.cli_documents import _language
+    from owed.documents.dossier import dossier_build, dossier_file_name, dossier_zip
     from owed.dunning.services import client_find
 
-    if language is not None:
-        try:
-            language = check_language(language)
-        except LanguageError as exc:
-            raise OwedError(str(exc)) from None
+    language = _language(language)
     organization = _org(org)
     found = client_find(organization=organization, code=client)
     day = _parse_day(on, organization.timezone)
     if output is None and zip_file is None:
-        output = Path(f"dossier-{safe_name(found.code)}.pdf")
+        output = Path(dossier_file_name(found))
     for path in (output, zip_file):
         if path is not None:
             _check_writable(path)  # before the work, not after it

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -36,16 +36,20 @@ def _percent(text: str | None, option: str) -> Decimal | None:
 
 
 def _date(text: str, option: str) -> date:
+    """The date an option gives, read as the ledger reads dates (`parse_date`)."""
+    from owed.ledger.imports import parse_date
+
     try:
-        return date.fromisoformat(text.strip())
+        return parse_date(text.strip())
     except ValueError:
         raise OwedError(f"{option} takes a date as YYYY-MM-DD, not {text!r}") from None
 
 
 def _money(amount: Decimal, currency: str) -> str:
-    from owed.core.money import quantum
+    """`amount` as JSON carries it: a string with exactly the currency's minor units."""
+    from owed.core.money import round_money
 
-    return str(amount.quantize(quantum(currency)))
+    return str(round_money(amount, currency))
 
 
 def _result_data(charges_or_result, currency: str) -> dict:
@@ -194,90 +198,78 @@ def interest(
         language = check_language(language) if language else "en"
     except LanguageError as exc:
         raise OwedError(str(exc)) from None
+    figures = {"--law": law, "--principal": principal, "--currency": currency, "--due": due}
     with translation.override(language):
-        _interest(
-            invoice_number, law, principal, currency, due, until, reference_rate, b2c,
-            contract_rate, market_rate, demand, org, as_json, language,
-        )  # fmt: skip
-
-
-def _interest(
-    invoice_number, law, principal, currency, due, until, reference_rate, b2c,
-    contract_rate, market_rate, demand, org, as_json, language,
-) -> None:  # fmt: skip
-    from owed.core.interest import InterestError, statutory_interest
-    from owed.core.money import MoneyError, check_currency, parse_amount
-    from owed.core.rates import UnknownRateError
-    from owed.law.services import invoice_charges, rate_tables
-
-    if invoice_number:
-        given = [
-            n
-            for n, v in (
-                ("--law", law),
-                ("--principal", principal),
-                ("--currency", currency),
-                ("--due", due),
+        if invoice_number:
+            given = [option for option, value in figures.items() if value]
+            if given:
+                raise OwedError(
+                    f"{', '.join(given)} cannot go with an invoice number: the invoice's own "
+                    "figures, contract and client are used"
+                )
+            data = _invoice_interest(
+                invoice_number, org=org, until=until, reference_rate=reference_rate
             )
-            if v
-        ]
-        if given:
-            raise OwedError(
-                f"{', '.join(given)} cannot go with an invoice number: the invoice's own "
-                "figures, contract and client are used"
-            )
-        from owed.dunning.services import invoice_find
-
-        organization = _org(org)
-        invoice = invoice_find(organization=organization, number=invoice_number)
-        day = _parse_day(until, organization.timezone)
-        charges = invoice_charges(
-            invoice, until=day, reference_rate=_percent(reference_rate, "--reference-rate")
-        )
-        data = _result_data(charges, invoice.currency)
-    else:
-        missing = [
-            n
-            for n, v in (
-                ("--law", law),
-                ("--principal", principal),
-                ("--currency", currency),
-                ("--due", due),
-            )
-            if not v
-        ]
-        if missing:
-            raise OwedError(
-                f"give an invoice number, or all of --law, --principal, --currency and --due "
-                f"(missing: {', '.join(missing)})"
-            )
-        try:
-            code = check_currency(currency)
-            amount = parse_amount(principal, code)
-        except MoneyError as exc:
-            raise OwedError(str(exc)) from None
-        day = _date(until, "--until") if until else date.today()
-        try:
-            result = statutory_interest(
-                law.upper(),
-                amount,
-                code,
-                _date(due, "--due"),
-                day,
+        else:
+            missing = [option for option, value in figures.items() if not value]
+            if missing:
+                raise OwedError(
+                    "give an invoice number, or all of --law, --principal, --currency and "
+                    f"--due (missing: {', '.join(missing)})"
+                )
+            data = _figures_interest(
+                law=law.upper(),
+                principal=principal,
+                currency=currency,
+                due=_date(due, "--due"),
+                until=_date(until, "--until") if until else date.today(),
                 debtor="b2c" if b2c else "b2b",
-                tables=rate_tables(),
                 demand_on=_date(demand, "--demand") if demand else None,
                 contract_rate=_percent(contract_rate, "--contract-rate"),
                 market_rate=_percent(market_rate, "--market-rate"),
                 reference_rate=_percent(reference_rate, "--reference-rate"),
             )
-        except (InterestError, UnknownRateError) as exc:
-            raise OwedError(str(exc)) from None
-        data = _result_data(result, code)
     if as_json:
         print(json.dumps(data, ensure_ascii=False))
     else:
         _show(data, language)
+
+
+def _invoice_interest(
+    number: str, *, org: str | None, until: str | None, reference_rate: str | None
+) -> dict:
+    """`_result_data` for a ledger invoice: its contract and client say the law."""
+    from owed.dunning.services import invoice_find
+    from owed.law.services import invoice_charges
+
+    organization = _org(org)
+    invoice = invoice_find(organization=organization, number=number)
+    charges = invoice_charges(
+        invoice,
+        until=_parse_day(until, organization.timezone),
+        reference_rate=_percent(reference_rate, "--reference-rate"),
+    )
+    return _result_data(charges, invoice.currency)
+
+
+def _figures_interest(*, law: str, principal: str, currency: str, **terms: Any) -> dict:
+    """`_result_data` for figures given on the command line; `terms` are the other keyword
+    arguments of `statutory_interest` (due, until, debtor, demand_on and the rates)."""
+    from owed.core.interest import InterestError, statutory_interest
+    from owed.core.money import MoneyError, check_currency, parse_amount
+    from owed.core.rates import UnknownRateError
+    from owed.law.services import rate_tables
+
+    try:
+        code = check_currency(currency)
+        amount = parse_amount(principal, code)
+    except MoneyError as exc:
+        raise OwedError(str(exc)) from None
+    try:
+        result = statutory_interest(law, amount, code, tables=rate_tables(), **terms)
+    except (InterestError, UnknownRateError) as exc:
+        raise OwedError(str(exc)) from None
+    return _result_data(result, code)
 
 
 @app.command()

@@ -18,6 +18,8 @@ from django.utils.html import escape, json_script
 from django.utils.translation import gettext as _
 from ninja.openapi.docs import Swagger
 
+from owed.api.errors import body
+
 ASSETS = {
     "swagger-ui.css": "text/css",
     "swagger-ui-bundle.js": "text/javascript",
@@ -65,10 +67,7 @@ class LocalSwagger(Swagger):
 def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
     """One of the Swagger UI files, cached for a day."""
     if name not in ASSETS:
-        return JsonResponse(
-            {"code": "not_found", "message": _("There is no such URL in the API."), "details": []},
-            status=404,
-        )
+        return JsonResponse(body("not_found", _("There is no such URL in the API.")), status=404)
     response = FileResponse((FOLDER / name).open("rb"), content_type=ASSETS[name])
     response["Cache-Control"] = "public, max-age=86400"
     return response

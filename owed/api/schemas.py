@@ -1,4 +1,4 @@
-"""What every resource shares: field types, money as text, errors, pages and lookups.
+"""What every resource shares: field types, money as text, errors, filters, pages and lookups.
 
 Amounts travel as strings, exact: `"1250.50"` in USD, `"15000000"` in VND (the
 currency's minor units, never a float). Dates are ISO (`2026-10-31`). Every string a
@@ -8,19 +8,24 @@ whatever passes the schema can be stored by SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import Annotated, Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from pydantic import AfterValidator, StringConstraints, create_model
 
 from owed.api.errors import ApiError
-from owed.core.money import MoneyError, parse_amount, quantum
+from owed.core.money import MoneyError, parse_amount, round_money
+from owed.errors import OwedError
 from owed.ledger.models import Organization
+from owed.ledger.services import currency_code
 
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
@@ -78,7 +83,7 @@ def money(value: Decimal | None, currency: str) -> str | None:
     """An amount as text with exactly the currency's minor units: "1000" VND, "12.50" USD."""
     if value is None:
         return None
-    return str(value.quantize(quantum(currency)))
+    return str(round_money(value, currency))
 
 
 def number(value: Decimal | None) -> str | None:
@@ -88,12 +93,51 @@ def number(value: Decimal | None) -> str | None:
     return format(value.normalize(), "f")
 
 
+# Resolvers for output schemas (`resolve_total = money_field("total")`): ninja calls a
+# `resolve_<field>` static method with the row to fill the field.
+
+
+def money_field(attribute: str, *, currency: str = "currency") -> staticmethod:
+    """The row's `attribute` as `money` text in the row's `currency`."""
+
+    def resolve(row: Any) -> str | None:
+        return money(getattr(row, attribute), getattr(row, currency))
+
+    return staticmethod(resolve)
+
+
+def number_field(attribute: str) -> staticmethod:
+    """The row's `attribute` as `number` text."""
+
+    def resolve(row: Any) -> str | None:
+        return number(getattr(row, attribute))
+
+    return staticmethod(resolve)
+
+
+def ids_field(relation: str) -> staticmethod:
+    """The ids of the row's many-to-many `relation`, in order (prefetch it)."""
+
+    def resolve(row: Any) -> list[int]:
+        return sorted(related.pk for related in getattr(row, relation).all())
+
+    return staticmethod(resolve)
+
+
 def amount_in(field: str, text: str, currency: str, *, allow_zero: bool = False) -> Decimal:
     """The amount `text` in `currency`, or a 400 naming the field."""
     try:
         return parse_amount(text, currency, allow_zero=allow_zero)
     except MoneyError as exc:
         raise ApiError.invalid(field, str(exc)) from None
+
+
+def currency_in(code: str) -> str:
+    """The currency `code` upper-cased, or a 400 naming the `currency` field."""
+    try:
+        return currency_code(code)
+    except OwedError as exc:
+        raise ApiError.invalid("currency", exc.message) from None
 
 
 def decimal_in(text: str | None) -> Decimal | None:
@@ -136,6 +180,28 @@ def page_of(item: type[Schema]) -> type[Schema]:
         offset=(int, ...),
         items=(list[item], ...),
     )
+
+
+def filtered(
+    rows: QuerySet, filters: Schema, lookups: Mapping[str, str | tuple[str, ...]]
+) -> QuerySet:
+    """`rows` narrowed by each filter the client gave (not null, not empty).
+
+    `lookups` maps a filter's name to the lookup its value goes to, or to several lookups
+    of which any may match (`{"q": ("code__icontains", "name__icontains")}`).
+    """
+    for name, lookup in lookups.items():
+        value = getattr(filters, name)
+        if value is None or value == "":
+            continue
+        either = (lookup,) if isinstance(lookup, str) else lookup
+        rows = rows.filter(reduce(or_, (Q(**{each: value}) for each in either)))
+    return rows
+
+
+def upper(value: str | None) -> str | None:
+    """For a filter's `field_validator`: codes are stored upper-case (VN, VND)."""
+    return value.upper() if value else value
 
 
 def page(queryset: QuerySet, query: PageQuery) -> dict:

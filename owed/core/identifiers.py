@@ -62,12 +62,17 @@ def normalize_tax_id(tax_id: str, country: str) -> str:
     raise IdentifierError(f"tax id {value!r} is not a valid {country.upper()} number ({names})")
 
 
-def normalize_iban(iban: str) -> str:
-    """An IBAN (or Iranian Sheba number) in compact form, or `IdentifierError`."""
+def check_iban(iban: str) -> schwifty.IBAN:
+    """An IBAN (or Iranian Sheba number), checked, or `IdentifierError`."""
     try:
-        return schwifty.IBAN(iban).compact
+        return schwifty.IBAN(iban)
     except SchwiftyException as exc:
         raise IdentifierError(f"IBAN {iban!r} is not valid: {exc}") from None
+
+
+def normalize_iban(iban: str) -> str:
+    """An IBAN (or Iranian Sheba number) in compact form, or `IdentifierError`."""
+    return check_iban(iban).compact
 
 
 def normalize_bic(bic: str) -> str:

@@ -566,6 +566,19 @@ _FIXED_LAWS: Final[dict[str, tuple[Decimal, str, int]]] = {
     "US-MA": (Decimal(12), "Mass. Gen. Laws c.231 §6C", 1),
     "VN": (Decimal(10), "Civil Code 2015 Art. 357(2), Art. 468(2)", 1),
 }
+_EU_CITATION: Final = "Directive 2011/7/EU Art. 2(6)-(7), 3(2), 6"
+_FR_CITATION: Final = "Code de commerce L441-10"
+# (law, debtor) -> the reference table, basis template, margin in points and citation of
+# the laws whose rate is a half-yearly reference plus a margin. EU and FR consumers owe no
+# statutory interest (their entry gives the citation for saying so).
+_HALF_YEARLY: Final[dict[tuple[str, Debtor], tuple[str, str, Decimal, str]]] = {
+    ("EU", "b2b"): ("ecb_mro", _T_ECB, Decimal(8), _EU_CITATION),
+    ("EU", "b2c"): ("ecb_mro", _T_ECB, Decimal(8), _EU_CITATION),
+    ("FR", "b2b"): ("ecb_mro", _T_ECB, Decimal(10), _FR_CITATION),
+    ("FR", "b2c"): ("ecb_mro", _T_ECB, Decimal(10), _FR_CITATION),
+    ("DE", "b2b"): ("de_base", _T_DE, Decimal(9), "BGB §288(2), §288(5), §247"),
+    ("DE", "b2c"): ("de_base", _T_DE, Decimal(5), "BGB §288(1), §247"),
+}
 _CONTRACT_CITATIONS: Final[dict[str, str]] = {
     "GB": "Late Payment of Commercial Debts (Interest) Act 1998 s.8-9 (contractual remedy)",
     "VN": "Civil Code 2015 Art. 357(2), Art. 468(1)",
@@ -648,33 +661,17 @@ def statutory_interest(
     if law == "GB":
         boe = _table(tables, "boe", law)
         return _gb(debt, debtor=debtor, boe=boe, reference=reference_rate)
-    if law in ("EU", "FR"):
-        citation = "Directive 2011/7/EU Art. 2(6)-(7), 3(2), 6"
-        if law == "FR":
-            citation = "Code de commerce L441-10"
-        if debtor == "b2c":
+    if law in ("EU", "FR", "DE"):
+        table, template, margin, citation = _HALF_YEARLY[law, debtor]
+        if law != "DE" and debtor == "b2c":
             return _consumer(debt, citation, _C_EU_CONSUMER)
-        margin = Decimal(8) if law == "EU" else Decimal(10)
         return _half_yearly(
             debt,
             debtor=debtor,
-            table=_table(tables, "ecb_mro", law),
+            table=_table(tables, table, law),
             margin=margin,
             citation=citation,
-            template=_T_ECB,
-            reference=reference_rate,
-        )
-    if law == "DE":
-        margin, citation = Decimal(9), "BGB §288(2), §288(5), §247"
-        if debtor == "b2c":
-            margin, citation = Decimal(5), "BGB §288(1), §247"
-        return _half_yearly(
-            debt,
-            debtor=debtor,
-            table=_table(tables, "de_base", law),
-            margin=margin,
-            citation=citation,
-            template=_T_DE,
+            template=template,
             reference=reference_rate,
         )
     if law == "US-FL":

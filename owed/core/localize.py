@@ -42,7 +42,7 @@ from babel.numbers import (
 )
 from babel.numbers import format_percent as babel_format_percent
 
-from owed.core.money import MoneyError, check_currency, excerpt, is_exact, minor_units
+from owed.core.money import MoneyError, check_currency, check_exact, excerpt, minor_units
 
 LANGUAGES: Final = ("en", "vi", "fa", "th")
 
@@ -156,11 +156,7 @@ def format_amount(amount: Decimal, currency: str, language: str) -> str:
     code = check_language(language)
     currency = check_currency(currency)
     value = _checked_decimal(amount)
-    if not is_exact(value, currency):
-        units = minor_units(currency)
-        if units == 0:
-            raise MoneyError(f"amount {value} has decimals but {currency} has no minor units")
-        raise MoneyError(f"amount {value} has more than {units} decimals for {currency}")
+    check_exact(value, currency)
     locale = Locale.parse(LOCALES[code])
     pattern = copy.copy(locale.currency_formats["standard"])
     # owed's minor units, not Babel's (they agree today; money.py is the one rule).

@@ -133,12 +133,22 @@ def parse_amount(text: str, currency: str, *, allow_zero: bool = False) -> Decim
         raise MoneyError(f"amount {shown} is too large")
     if value == 0 and not allow_zero:
         raise MoneyError("amount is zero")
-    if not is_exact(value, currency):
-        units = minor_units(currency)
-        if units == 0:
-            raise MoneyError(f"amount {shown} has decimals but {currency} has no minor units")
-        raise MoneyError(f"amount {shown} has more than {units} decimals for {currency}")
+    check_exact(value, currency, shown)
     return round_money(value, currency)
+
+
+def check_exact(amount: Decimal, currency: str, shown: str | None = None) -> None:
+    """Raise `MoneyError` when `amount` has more decimals than `currency` allows.
+
+    `shown` is how the message quotes the amount (default: the amount itself).
+    """
+    if is_exact(amount, currency):
+        return
+    shown = str(amount) if shown is None else shown
+    units = minor_units(currency)
+    if units == 0:
+        raise MoneyError(f"amount {shown} has decimals but {currency} has no minor units")
+    raise MoneyError(f"amount {shown} has more than {units} decimals for {currency}")
 
 
 def _why_not_an_amount(raw: str, shown: str) -> str:

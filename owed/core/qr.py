@@ -22,21 +22,34 @@ import binascii
 import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Final
 
 import segno
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
+from schwifty import IBAN
 from stdnum import iso11649
-from stdnum.th import tin as thai_tin
 
-from owed.core.money import excerpt
+from owed.core.identifiers import (
+    IdentifierError,
+    check_iban,
+    normalize_bic,
+    normalize_promptpay_id,
+    normalize_vn_bank_account,
+)
+from owed.core.money import MoneyError, check_exact, excerpt
 
 
 class QRError(ValueError):
     """Input a payment QR code cannot carry, with a message fit for a user."""
+
+
+def _checked[T](check: Callable[..., T], *args: str) -> T:
+    """`check(*args)` from `owed.core.identifiers`, its refusal as a `QRError`."""
+    try:
+        return check(*args)
+    except IdentifierError as error:
+        raise QRError(str(error)) from None
 
 
 # EMVCo merchant-presented QR
@@ -73,10 +86,10 @@ def _emv_amount(amount: Decimal, currency: str, places: int) -> str:
         raise QRError(f"amount must be a Decimal, got {amount!r}")
     if amount <= 0:
         raise QRError(f"amount {amount} must be more than zero")
-    if amount != amount.quantize(Decimal(1).scaleb(-places)):
-        if places == 0:
-            raise QRError(f"amount {amount} has decimals but {currency} has no minor units")
-        raise QRError(f"amount {amount} has more than {places} decimals for {currency}")
+    try:
+        check_exact(amount, currency)
+    except MoneyError as error:
+        raise QRError(str(error)) from None
     text = f"{amount:.{places}f}"
     if len(text) > _MAX_EMV_AMOUNT_CHARS:
         raise QRError(f"amount {text} is too large for a QR code")
@@ -100,14 +113,13 @@ def vietqr_payload(
     invoice number, for instance) goes in field 62/08, with Vietnamese diacritics removed
     as banks show it, at most 25 characters.
     """
-    bank_bin = (bank_bin or "").strip()
-    if not re.fullmatch(r"[0-9]{6}", bank_bin):
-        raise QRError(f"bank BIN {excerpt(bank_bin)!r} must be 6 digits, like 970436")
     account = (account or "").strip()
-    if not re.fullmatch(r"[0-9A-Za-z]{1,19}", account):
+    # The ledger's check takes spaces out; a payload must not hold any.
+    if re.search(r"\s", account):
         raise QRError(
             f"account {excerpt(account)!r} must be 1 to 19 letters or digits, without spaces"
         )
+    bank_bin, account = _checked(normalize_vn_bank_account, bank_bin or "", account)
     merchant = (
         _tlv("00", VIETQR_GUID)
         + _tlv("01", _tlv("00", bank_bin) + _tlv("01", account))
@@ -171,26 +183,23 @@ def _promptpay_account(target: str) -> str:
         digits = digits[1:]
     if not digits.isascii() or not digits.isdigit():
         raise QRError(f"PromptPay ID {excerpt(raw)!r} must be a phone number or an ID in digits")
-    aid = _tlv("00", PROMPTPAY_AID)
     if international or len(digits) == 11:
         if not re.fullmatch(r"66[1-9][0-9]{8}", digits):
             raise QRError(f"phone number {excerpt(raw)!r} is not a Thai mobile number (+66…)")
-        return aid + _tlv("01", "00" + digits)
+        digits = "0" + digits[2:]
+    elif len(digits) == 10 and not re.fullmatch(r"0[1-9][0-9]{8}", digits):
+        raise QRError(f"phone number {excerpt(raw)!r} must start with 0, like 0812345678")
+    elif len(digits) not in (10, 13, 15):
+        raise QRError(
+            f"PromptPay ID {excerpt(raw)!r} has {len(digits)} digits; use a 10-digit phone "
+            "number, a 13-digit national or tax ID or a 15-digit e-wallet ID"
+        )
+    digits = _checked(normalize_promptpay_id, digits)
+    aid = _tlv("00", PROMPTPAY_AID)
     if len(digits) == 10:
-        if not re.fullmatch(r"0[1-9][0-9]{8}", digits):
-            raise QRError(f"phone number {excerpt(raw)!r} must start with 0, like 0812345678")
         # The phone is written 0066 and the number without its leading 0: 13 digits.
         return aid + _tlv("01", "0066" + digits[1:])
-    if len(digits) == 13:
-        if not thai_tin.is_valid(digits):
-            raise QRError(f"national or tax ID {digits} has a wrong check digit")
-        return aid + _tlv("02", digits)
-    if len(digits) == 15:
-        return aid + _tlv("03", digits)
-    raise QRError(
-        f"PromptPay ID {excerpt(raw)!r} has {len(digits)} digits; use a 10-digit phone "
-        "number, a 13-digit national or tax ID or a 15-digit e-wallet ID"
-    )
+    return aid + _tlv("02" if len(digits) == 13 else "03", digits)
 
 
 # EPC QR (GiroCode)
@@ -231,13 +240,8 @@ def epc_payload(
     account = _checked_iban(iban)
     if not account.in_sepa_zone:
         raise QRError(f"IBAN {account.formatted} is outside SEPA; EPC QR codes are for SEPA")
-    bic_text = ""
-    if bic is not None and bic.strip():
-        try:
-            bic_text = str(BIC(bic.strip()))
-        except SchwiftyException as error:
-            raise QRError(f"BIC {excerpt(bic.strip())!r} is not valid: {error}") from None
-    elif account.country_code not in _EEA:
+    bic_text = _checked(normalize_bic, bic or "")
+    if not bic_text and account.country_code not in _EEA:
         raise QRError(f"a BIC is needed for an IBAN from {account.country_code}")
     amount_text = "" if amount is None else _epc_amount(amount)
     purpose_text = ""
@@ -297,10 +301,7 @@ def _checked_iban(iban: str) -> IBAN:
     raw = (iban or "").strip()
     if not raw:
         raise QRError("IBAN is missing")
-    try:
-        return IBAN(raw)
-    except SchwiftyException as error:
-        raise QRError(f"IBAN {excerpt(raw)!r} is not valid: {error}") from None
+    return _checked(check_iban, raw)
 
 
 # Bank details as text
@@ -338,11 +339,8 @@ def bank_details_text(
     lines = [f"{names['holder']}: {holder}", f"{names['iban']}: {account.formatted}"]
     if bank_name and bank_name.strip():
         lines.append(f"{names['bank']}: {bank_name.strip()}")
-    if bic and bic.strip():
-        try:
-            lines.append(f"{names['bic']}: {BIC(bic.strip())}")
-        except SchwiftyException as error:
-            raise QRError(f"BIC {excerpt(bic.strip())!r} is not valid: {error}") from None
+    if bic_text := _checked(normalize_bic, bic or ""):
+        lines.append(f"{names['bic']}: {bic_text}")
     if reference and reference.strip():
         lines.append(f"{names['reference']}: {reference.strip()}")
     return lines

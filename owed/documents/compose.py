@@ -25,7 +25,6 @@ is the organization's own (`StepTemplate`) or owed's default (`owed.documents.te
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -42,6 +41,7 @@ from owed.core.localize import (
 )
 from owed.documents import texts
 from owed.documents.email_html import email_html
+from owed.documents.pdf import safe_name
 from owed.documents.services import (
     _letter_labels,
     bidi_text,
@@ -134,7 +134,7 @@ def preview_step(
         step=base,
         kind=kind,
         channels=None,
-        lines=current_lines([invoice], day),
+        lines=current_lines([invoice.pk], day),
         today=day,
         language=_language(client, language),
     )
@@ -168,7 +168,9 @@ def call_script(action, language: str | None = None, *, today: date | None = Non
     draft = action_draft(action, today=today, language=language, allow_empty=True)
     wording = _wording(draft)
     people = recipients(draft.client, Recipient.MAIN, [])
-    filled = texts.render(wording.body, values(draft, people, None), escape=_literal(draft))
+    filled = texts.render(
+        wording.body, values(draft, people, None, payment(draft)), escape=_literal(draft)
+    )
     return texts.paragraphs(filled)
 
 
@@ -182,10 +184,12 @@ def action_draft(
     client: Client = action.client
     organization: Organization = action.organization
     day = today or organization.today()
-    listed = [line.invoice for line in action.lines.select_related("invoice")]
+    # `.all()` uses the lines `queue_due` prefetched for every due action at once.
+    listed = [line.invoice_id for line in action.lines.all()]
     lines = current_lines(listed, day) if listed else []
     if listed and not lines and not allow_empty:
-        numbers = ", ".join(invoice.number for invoice in listed)
+        number = Invoice.objects.in_bulk(listed)
+        numbers = ", ".join(number[pk].number for pk in listed)
         raise NothingOwed(f"nothing is owed any more on {numbers}: the message was not sent")
     draft = _draft(
         organization=organization,
@@ -286,7 +290,8 @@ def _compose(
         if draft.lines and (draft.key in FORMAL_KEYS or uses & CHARGE_PLACEHOLDERS)
         else None
     )
-    filled = values(draft, people, owed_charges)
+    pay = payment(draft)
+    filled = values(draft, people, owed_charges, pay)
     literal = _literal(draft)
     subject = " ".join(texts.render(wording.subject, filled, escape=literal).split())
     if not subject:
@@ -296,7 +301,6 @@ def _compose(
     with translation.override(code):
         labels = _letter_labels()
     headers = [labels[k] for k in ("invoice", "due_date", "days_overdue", "balance")]
-    pay = payment(draft) if draft.lines else None
     if draft.lines and pay is None:
         draft.notes.append(_no_payment_note(draft))
     rows = _invoice_rows(draft)
@@ -318,21 +322,25 @@ def _compose(
     if with_files:
         if draft.attach_invoice:
             attachments += [
-                AttachmentInput(f"{_file_name(line.invoice.number)}.pdf", invoice_pdf(line.invoice))
+                AttachmentInput(
+                    f"{safe_name(line.invoice.number, 'document')}.pdf", invoice_pdf(line.invoice)
+                )
                 for line in draft.lines
             ]
         if by_letter:
             data = _letter(draft, subject, letter_text, rows, owed_charges, pay, filled)
-            name = f"{texts.parts(code)['letter_file']}-{_file_name(_reference(draft))}.pdf"
+            name = (
+                f"{texts.parts(code)['letter_file']}-{safe_name(_reference(draft), 'document')}.pdf"
+            )
             letter = AttachmentInput(name, letter_pdf(data), "application/pdf")
             attachments.append(letter)
     if draft.attach_contract:
-        contracts = _contracts(draft)
-        if with_files:
-            from owed.documents.papers import contract_pdf
+        from owed.documents.papers import contract_pdf, contracts_of
 
+        contracts = contracts_of(line.invoice for line in draft.lines)
+        if with_files:
             for contract in contracts:
-                name = f"{_file_name(contract.code)}.pdf"
+                name = f"{safe_name(contract.code, 'document')}.pdf"
                 attachments.append(
                     AttachmentInput(name, contract_pdf(contract, code), "application/pdf")
                 )
@@ -353,16 +361,6 @@ def _compose(
         attachment_names=tuple(a.filename for a in attachments),
         letter=letter,
     )
-
-
-def _contracts(draft: Draft) -> list:
-    """The contracts the draft's invoices are billed under, each once, in invoice order."""
-    found = {}
-    for line in draft.lines:
-        invoice = line.invoice
-        if invoice.contract_id and invoice.contract_id not in found:
-            found[invoice.contract_id] = invoice.contract
-    return list(found.values())
 
 
 def _no_payment_note(draft: Draft) -> str:
@@ -434,8 +432,3 @@ def _letter(draft: Draft, subject, letter_text, rows, owed_charges, pay, filled)
     if pay is not None:
         data["payment"] = pay
     return data
-
-
-def _file_name(text: str) -> str:
-    """A number as a file name: separators and other odd characters become -."""
-    return re.sub(r"[^\w.-]+", "-", text).strip(".-") or "document"

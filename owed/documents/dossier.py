@@ -4,8 +4,8 @@ small-claims court needs, in one PDF and, if asked, one ZIP.
 The PDF is a summary (the parties; the invoices claimed with their balance, days overdue,
 interest and compensation to date and the legal basis; the total claimed per currency)
 and a timeline of everything that happened, oldest first; then the invoices, the letters
-sent (the PDF attachments of the client's sent e-mail), the payment history and, where
-`owed.documents.papers.contract_pdf` exists, the contracts, appended with pypdf.
+sent (the PDF attachments of the client's sent e-mail), the payment history and the
+contracts (`owed.documents.papers.contract_pdf`), appended with pypdf.
 
 The ZIP holds that PDF, each invoice and letter on its own, every e-mail sent to the client
 as an .eml file (built as `owed.mail.delivery.build_email` sends it) and a manifest.txt.
@@ -14,7 +14,6 @@ as an .eml file (built as `owed.mail.delivery.build_email` sends it) and a manif
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,7 +27,8 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
 from owed.core.localize import check_language, format_amount, format_date, format_number
-from owed.documents.pdf import DocumentError, render_pdf
+from owed.documents.papers import contract_pdf, contracts_of
+from owed.documents.pdf import DocumentError, render_pdf, safe_name
 from owed.documents.services import bidi_text, invoice_pdf, party_data, sender_data
 from owed.errors import OwedError
 from owed.ledger.models import Client, Invoice, Payment
@@ -64,12 +64,12 @@ class Dossier:
 
     @property
     def file_name(self) -> str:
-        return f"dossier-{safe_name(self.client.code)}.pdf"
+        return dossier_file_name(self.client)
 
 
-def safe_name(text: str) -> str:
-    """`text` as a file name: separators and other odd characters become -."""
-    return re.sub(r"[^\w.-]+", "-", text).strip(".-") or "file"
+def dossier_file_name(client: Client) -> str:
+    """The dossier PDF's file name: ``dossier-<client id>.pdf``."""
+    return f"dossier-{safe_name(client.code)}.pdf"
 
 
 # --- choosing the invoices ------------------------------------------------------------------
@@ -460,18 +460,10 @@ def _is_pdf(attachment) -> bool:
 
 
 def _contracts(invoices: list[Invoice], language: str) -> list[Part]:
-    """The contracts of the invoices as PDF, when owed can print contracts."""
-    try:
-        from owed.documents.papers import contract_pdf  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    seen: dict[int, Any] = {}
-    for invoice in invoices:
-        if invoice.contract_id and invoice.contract_id not in seen:
-            seen[invoice.contract_id] = invoice.contract
+    """The contracts of the invoices as PDF."""
     return [
         Part(f"contracts/{safe_name(c.code)}.pdf", contract_pdf(c, language), c.code)
-        for c in seen.values()
+        for c in contracts_of(invoices)
     ]
 
 

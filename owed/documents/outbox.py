@@ -16,7 +16,7 @@ first moment the client's contact rules allow (owed.core.calendar), now or later
 from __future__ import annotations
 
 import logging
-import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from owed.core.calendar import first_allowed_moment
 from owed.documents.compose import Composed, compose
+from owed.documents.pdf import safe_name
 from owed.documents.values import NothingOwed
 from owed.dunning.models import Action, Interaction
 from owed.errors import OwedError
@@ -132,8 +133,11 @@ def queue_due(
     now = now or timezone.now()
     report = QueueReport(dry_run=dry_run)
     due = list(actions_due(organization=organization, now=now).prefetch_related("lines"))
+    by_client: dict[int, list[Action]] = defaultdict(list)
     for action in due:
-        newer = _superseded_by(action, due)
+        by_client[action.client_id].append(action)
+    for action in due:
+        newer = _superseded_by(action, by_client[action.client_id])
         if newer is not None:
             note = f"superseded by the later {newer.step} decided on {newer.decided_on}: not sent"
             report.outcomes.append(_settle(action, "skipped", note, dry_run))
@@ -143,8 +147,8 @@ def queue_due(
 
 
 def _superseded_by(action: Action, due: list[Action]) -> Action | None:
-    """A due step of the same client decided later that lists every invoice `action`
-    lists: it says all `action` would, further up the ladder."""
+    """A due step of the same client (`due` holds the client's) decided later that lists
+    every invoice `action` lists: it says all `action` would, further up the ladder."""
     if action.kind not in _SUPERSEDED_KINDS:
         return None
     listed = {line.invoice_id for line in action.lines.all()}
@@ -201,14 +205,11 @@ def _queue_one(action: Action, now: datetime, dry_run: bool, letters: Path | Non
     where = ""
     if letters is not None and composed.letter is not None:
         letters.mkdir(parents=True, exist_ok=True)
-        path = letters / f"{today.isoformat()}-{_safe(action.client.code)}-{action.step}.pdf"
+        client = safe_name(action.client.code, "client")
+        path = letters / f"{today.isoformat()}-{client}-{action.step}.pdf"
         path.write_bytes(composed.letter.content)
         where = str(path)
     return _outcome(action, "queued", composed, message=message.pk, letter=where)
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text).strip(".-") or "client"
 
 
 def _zone(action: Action) -> ZoneInfo:

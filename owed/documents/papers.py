@@ -310,6 +310,15 @@ def contract_pdf(
     return render_pdf("contract", contract_data(contract, language, on=on))
 
 
+def contracts_of(invoices) -> list[Contract]:
+    """The contracts `invoices` are billed under, each once, in invoice order."""
+    found: dict[int, Contract] = {}
+    for invoice in invoices:
+        if invoice.contract_id and invoice.contract_id not in found:
+            found[invoice.contract_id] = invoice.contract
+    return list(found.values())
+
+
 def party_data_of_org(organization) -> dict[str, Any]:
     """The organization as a party block shows it."""
     return {

@@ -38,6 +38,12 @@ class DocumentError(OwedError):
     """A document that cannot be made from the data given."""
 
 
+def safe_name(text: str, fallback: str = "file") -> str:
+    """`text` (an invoice number, a client id, a subject) as a file name: separators and
+    other odd characters become -; `fallback` when nothing is left."""
+    return re.sub(r"[^\w.-]+", "-", text).strip(".-") or fallback
+
+
 @cache
 def font_paths() -> tuple[str, ...]:
     """The folders of the font files of `FONT_FAMILIES`, as their packages install them."""

@@ -107,9 +107,12 @@ class Recipients:
 # --- the draft ---------------------------------------------------------------------------------
 
 
-def current_lines(invoices: list[Invoice], today: date) -> list[Line]:
-    """The invoices still owed on, with today's balance and days overdue, oldest first."""
-    invoices = Invoice.objects.filter(pk__in=[i.pk for i in invoices]).select_related("contract")
+def current_lines(invoice_ids: list[int], today: date) -> list[Line]:
+    """Those of the invoices still owed on, with today's balance and days overdue, oldest
+    first."""
+    invoices = Invoice.objects.filter(pk__in=invoice_ids).select_related(
+        "contract", "client", "organization"
+    )
     rows = annotate_balance(invoices).filter(balance__gt=0, written_off_on=None)
     return sorted(
         (Line(row, row.balance, (today - row.due_date).days) for row in rows),
@@ -264,9 +267,12 @@ def earlier_contacts(draft: Draft) -> list[tuple[date, str]]:
 # --- the values --------------------------------------------------------------------------------
 
 
-def values(draft: Draft, people: Recipients | None, owed_charges: Charges | None) -> dict[str, str]:
+def values(
+    draft: Draft, people: Recipients | None, owed_charges: Charges | None, pay: dict | None
+) -> dict[str, str]:
     """The text of every placeholder for `draft`, in its language (Persian made
-    bidi-safe); a placeholder with nothing to say is empty, which leaves its line out."""
+    bidi-safe); a placeholder with nothing to say is empty, which leaves its line out.
+    `pay` is `payment(draft)`, worked out once by the caller (it renders a QR code)."""
     code = draft.language
     part = texts.parts(code)
     org, client = draft.organization, draft.client
@@ -311,7 +317,7 @@ def values(draft: Draft, people: Recipients | None, owed_charges: Charges | None
             .replace("{channel}", part[f"channel_{channel}"])
             for day, channel in earlier_contacts(draft)
         ),
-        "payment_instructions": payment_text(draft),
+        "payment_instructions": payment_text(pay, code),
     }
     if owed_charges is not None:
         found |= {
@@ -377,11 +383,10 @@ def payment(draft: Draft) -> dict | None:
     )
 
 
-def payment_text(draft: Draft) -> str:
-    data = payment(draft)
+def payment_text(data: dict | None, code: str) -> str:
+    """Payment details (as `payment` gives them) as lines of text."""
     if data is None:
         return ""
-    code = draft.language
     lines = [
         f"{bidi_safe(label, code)}: {bidi_safe(value, code)}" for label, value in data["lines"]
     ]

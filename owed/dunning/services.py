@@ -2,7 +2,7 @@
 
 Every service logs what happened as an `Interaction`, and sets the invoices it touches to
 be looked at by the next run (`next_step_on` empty), so the ladder is planned again from
-the new facts. The CLI, the admin and (later) the web pages all call these.
+the new facts. The CLI, the admin, the web pages and the API all call these.
 """
 
 from __future__ import annotations

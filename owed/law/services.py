@@ -7,6 +7,7 @@ reads the ledger and the rate rows and hands them over.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,49 +32,25 @@ from owed.core.interest import (
     step_fee,
 )
 from owed.core.localize import LanguageError, bidi_safe, check_language, format_date, format_number
-from owed.core.money import round_money
+from owed.core.money import percent_of, round_money
 from owed.dunning.models import Action
+from owed.dunning.snapshot import CONTACTED
 from owed.errors import OwedError
 from owed.law.models import RateEntry
 from owed.ledger.models import Allocation, Client, Contract, Invoice, Milestone
 
-FEE_STEPS = ("formal_notice", "demand_letter")
-"""The steps that charge the contract's late fees, once each: the formal letters."""
+FORMAL_LETTERS = ("formal_notice", "demand_letter")
+"""The steps that are formal letters: each charges the contract's late fees once, and the
+first is the creditor's demand for payment (Iran, Art. 522, counts from it)."""
 
-DEMAND_STEPS = ("formal_notice", "demand_letter")
-"""Steps that are a creditor's demand for payment (Iran, Art. 522, counts from the first)."""
-
+# Member states whose late-payment rules owed takes from the Directive's default (DE and
+# FR have rules of their own).
 EU_STATES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
+    {
+        *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "GR", "HU", "IE", "IT"),
+        *("LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"),
+    }
 )
-"""Member states whose late-payment rules owed takes from the Directive's default (DE and
-FR have rules of their own)."""
 
 UK_CODES = frozenset({"GB", "UK", "GB-ENG", "GB-WLS", "GB-NIR", "GB-SCT"})
 
@@ -191,31 +168,39 @@ class InvoiceCharges:
 
 
 def invoice_charges(
-    invoice: Invoice, *, until: date, reference_rate: Decimal | None = None
+    invoice: Invoice,
+    *,
+    until: date,
+    reference_rate: Decimal | None = None,
+    tables: Mapping[str, rates.RateTable] | None = None,
 ) -> InvoiceCharges:
     """Interest, compensation, fees and penalty on `invoice` up to `until`, under the
-    contract's jurisdiction (else the client's country) and the contract's terms."""
+    contract's jurisdiction (else the client's country) and the contract's terms.
+
+    `tables` (default: `rate_tables()`, one query) lets a caller looping over invoices
+    read the rate tables once."""
     contract: Contract | None = invoice.contract
     client: Client = invoice.client
     jurisdiction = (contract.jurisdiction if contract else "") or client.country
     market_rate = contract.market_rate if contract else None
     law = law_for(jurisdiction, market_rate=market_rate)
-    payments = [
-        (day, amount)
-        for day, amount in Allocation.objects.filter(invoice=invoice)
+    payments = list(
+        Allocation.objects.filter(invoice=invoice)
         .values_list("payment__date", "amount")
         .order_by("payment__date", "id")
-    ]
-    taken = Action.objects.filter(
-        invoice=invoice,
-        decided_on__lte=until,
-        status__in=(Action.Status.PLANNED, Action.Status.SENT, Action.Status.DONE),
     )
-    demand_on = (
-        taken.filter(step__in=DEMAND_STEPS)
-        .order_by("decided_on")
-        .values_list("decided_on", flat=True)
-    ).first()
+    # The formal letters taken up to `until`, in one query: the first is the demand, and
+    # each distinct one charges the fees.
+    letters = list(
+        Action.objects.filter(
+            invoice=invoice,
+            step__in=FORMAL_LETTERS,
+            decided_on__lte=until,
+            status__in=CONTACTED,
+        ).values_list("step", "decided_on")
+    )
+    demand_on = min((day for _step, day in letters), default=None)
+    fee_steps = len({step for step, _day in letters})
     try:
         result = statutory_interest(
             law,
@@ -224,7 +209,7 @@ def invoice_charges(
             invoice.due_date,
             until,
             debtor="b2c" if client.kind == Client.Kind.INDIVIDUAL else "b2b",
-            tables=rate_tables(),
+            tables=rate_tables() if tables is None else tables,
             demand_on=demand_on,
             contract_rate=contract.interest_rate if contract else None,
             market_rate=market_rate if law == "VN-COMMERCIAL" else None,
@@ -238,7 +223,6 @@ def invoice_charges(
     # Fees and the penalty are on the invoice's balance on `until` (what the ledger says
     # is unpaid), not on the interest.
     balance = max(invoice.total - sum((a for d, a in payments if d <= until), Decimal(0)), 0)
-    fee_steps = taken.filter(step__in=FEE_STEPS).values("step").distinct().count()
     fees = Decimal(0)
     if contract and fee_steps and (contract.late_fee or contract.fee_percent):
         each = step_fee(contract.late_fee, contract.fee_percent, balance, invoice.currency)
@@ -301,7 +285,7 @@ def contract_claim_warnings(contract: Contract, *, on: date) -> list[str]:
     amounts: list[tuple[str, Decimal]] = []
     milestones = list(Milestone.objects.filter(contract=contract).order_by("position"))
     for milestone in milestones:
-        amount = round_money(contract.price * milestone.percent / 100, contract.currency)
+        amount = percent_of(contract.price, milestone.percent, contract.currency)
         amounts.append((milestone.description, amount))
     if not milestones:
         amounts.append((contract.title, contract.price))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from owed.dunning.admin import ReadOnly, ReadOnlyAdmin
 from owed.ledger.admin import ScopedAdmin
 from owed.mail.models import Attachment, MailServer, Message
-from owed.mail.services import deliver_waiting
+from owed.mail.services import SERVER_FIELDS, deliver_waiting
 
 
 class AttachmentInline(ReadOnly, admin.TabularInline):
@@ -85,18 +85,7 @@ class MailServerForm(forms.ModelForm):
 
     class Meta:
         model = MailServer
-        fields = [
-            "organization",
-            "host",
-            "port",
-            "security",
-            "username",
-            "password",
-            "from_address",
-            "from_name",
-            "reply_to",
-            "timeout",
-        ]
+        fields = ["organization", *SERVER_FIELDS]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

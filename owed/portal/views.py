@@ -7,7 +7,9 @@ log it on the client's record as a response and have the invoices planned again.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from zoneinfo import ZoneInfo
 
@@ -104,7 +106,7 @@ def _open_invoices(link: PortalLink) -> list[Invoice]:
     )
 
 
-def _forms(link, today, invoices, data=None, only=None) -> dict:
+def _forms(today, invoices, data=None, only=None) -> dict:
     choices = [(i.pk, i.number) for i in invoices]
     return {
         name: form(data if name == only else None, prefix=name, today=today, invoices=choices)
@@ -168,7 +170,7 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
     posted = request.POST.get("form") if request.method == "POST" else None
     if posted is not None and posted not in FORMS:
         posted = None
-    forms = _forms(link, today, invoices, request.POST, only=posted)
+    forms = _forms(today, invoices, request.POST, only=posted)
     status = 200
     if posted:
         form = forms[posted]
@@ -184,14 +186,11 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
                 return redirect("portal:home", request.portal_token)
         status = INVALID
     language = translation.get_language()
-    promised = {
-        p.pk: p
-        for p in Promise.objects.filter(
-            organization=organization, client=client, until__gte=today
-        ).prefetch_related("invoices")
-    }
+    promised = Promise.objects.filter(
+        organization=organization, client=client, until__gte=today
+    ).prefetch_related("invoices")
     promised_until: dict[int, object] = {}
-    for promise in promised.values():
+    for promise in promised:
         for invoice in promise.invoices.all():
             promised_until[invoice.pk] = max(
                 promise.until, promised_until.get(invoice.pk, promise.until)
@@ -202,6 +201,7 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
         ).values_list("invoice_id", flat=True)
     )
     rows = []
+    totals: dict[str, Decimal] = defaultdict(Decimal)
     for invoice in invoices:
         rows.append(
             {
@@ -212,9 +212,7 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
                 "payment": _payment(organization, invoice, language),
             }
         )
-    totals: dict[str, object] = {}
-    for invoice in invoices:
-        totals[invoice.currency] = totals.get(invoice.currency, 0) + invoice.balance
+        totals[invoice.currency] += invoice.balance
     context = {
         "link": link,
         "token": request.portal_token,

@@ -130,6 +130,17 @@ def make_books(organization, currency: str, unit: str) -> Books:
             **kw,
         )
 
+    def pay(who: Client, day: date, units: int, invoice: Invoice, **kw) -> Payment:
+        return payment_record(
+            organization=organization,
+            client=who,
+            date=day,
+            amount=unit_amount * units,
+            currency=currency,
+            invoices=[invoice],
+            **kw,
+        )
+
     sen = client("SEN", "Sen Vang Co.")
     lam = client("LAM", "Lam Son Ltd")
     contact = Contact.objects.create(
@@ -148,24 +159,8 @@ def make_books(organization, currency: str, unit: str) -> Books:
     paid = invoice("INV-003", lam, due=date(2026, 11, 10), times=2)
     promised = invoice("INV-004", lam, due=date(2026, 11, 1))
     disputed = invoice("INV-005", lam, due=date(2026, 11, 5))
-    payment_record(
-        organization=organization,
-        client=sen,
-        date=date(2026, 11, 2),
-        amount=unit_amount * 3,
-        currency=currency,
-        invoices=[partly],
-        reference="part",
-    )
-    payment = payment_record(
-        organization=organization,
-        client=lam,
-        date=date(2026, 11, 3),
-        amount=unit_amount * 22,
-        currency=currency,
-        invoices=[paid],
-        key="bank/0001",
-    )
+    pay(sen, date(2026, 11, 2), 3, partly, reference="part")
+    payment = pay(lam, date(2026, 11, 3), 22, paid, key="bank/0001")
     promise = promise_record(
         organization=organization, invoices=[promised], until=date(2026, 12, 1), on=AS_OF
     )

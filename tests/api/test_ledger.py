@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from owed.ledger.models import Client, Contract, Invoice, Payment
-from tests.api.conftest import AS_OF
+from owed.ledger.services import LineInput, invoice_create, payment_record
+from tests.api.conftest import AS_OF, DUE, ISSUED
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +19,23 @@ pytestmark = pytest.mark.django_db
 def _numbers(response) -> list[str]:
     assert response.status_code == 200, response.json()
     return [item["number"] for item in response.json()["items"]]
+
+
+def _invoice(client, number: str, **fields) -> dict:
+    """The body of a new invoice for `client`: issued on AS_OF, due a month later, one line."""
+    return {
+        "client_id": client.pk,
+        "number": number,
+        "issue_date": "2026-11-22",
+        "due_date": "2026-12-22",
+        "lines": [{"description": "Work", "unit_price": "1"}],
+        **fields,
+    }
+
+
+def _payment(client, amount: str = "1000", **fields) -> dict:
+    """The body of a payment received from `client` on AS_OF."""
+    return {"client_id": client.pk, "date": "2026-11-22", "amount": amount, **fields}
 
 
 # --- clients ------------------------------------------------------------------------------
@@ -283,6 +306,42 @@ def test_pages_are_cut_by_limit_and_offset_and_keep_the_full_count(api, ledger):
     assert api.get("/invoices", offset=10).json()["items"] == []
 
 
+def _queries(api, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/invoices", "/payments"])
+def test_a_list_takes_as_many_queries_for_many_rows_as_for_few(api, ledger, url):
+    organization = ledger.client.organization
+    api.get(url)  # the token's first request in a minute also records its use
+    few = _queries(api, url)
+    for n in range(5):
+        invoice = invoice_create(
+            organization=organization,
+            client=ledger.second_client,
+            number=f"MANY-{n}",
+            issue_date=ISSUED,
+            due_date=DUE,
+            currency="VND",
+            lines=[LineInput("Hosting", Decimal(1), Decimal(50000), Decimal(0))],
+        )
+        payment_record(
+            organization=organization,
+            client=ledger.second_client,
+            date=date(2026, 11, 5),
+            amount=Decimal(20000),
+            currency="VND",
+            invoices=[invoice],
+        )
+
+    many = _queries(api, url)
+
+    assert api.get(url).json()["count"] > 5
+    assert many == few
+
+
 def test_a_page_larger_than_500_is_a_schema_error(api, ledger):
     response = api.get("/invoices", limit=501)
 
@@ -320,16 +379,7 @@ def test_an_invoice_is_created_with_its_lines_and_total(api, ledger):
 
 
 def test_an_invoice_number_already_used_is_a_conflict(api, ledger):
-    response = api.post(
-        "/invoices",
-        {
-            "client_id": ledger.client.pk,
-            "number": "INV-001",
-            "issue_date": "2026-11-22",
-            "due_date": "2026-12-22",
-            "lines": [{"description": "Again", "unit_price": "1"}],
-        },
-    )
+    response = api.post("/invoices", _invoice(ledger.client, "INV-001"))
 
     assert response.status_code == 409
     assert response.json() == {
@@ -340,16 +390,7 @@ def test_an_invoice_number_already_used_is_a_conflict(api, ledger):
 
 
 def test_an_invoice_due_before_it_is_issued_is_refused(api, ledger):
-    response = api.post(
-        "/invoices",
-        {
-            "client_id": ledger.client.pk,
-            "number": "INV-101",
-            "issue_date": "2026-11-22",
-            "due_date": "2026-11-01",
-            "lines": [{"description": "Work", "unit_price": "1"}],
-        },
-    )
+    response = api.post("/invoices", _invoice(ledger.client, "INV-101", due_date="2026-11-01"))
 
     assert response.status_code == 400
     assert "before the issue date" in response.json()["message"]
@@ -358,15 +399,7 @@ def test_an_invoice_due_before_it_is_issued_is_refused(api, ledger):
 
 def test_an_invoice_under_another_clients_contract_is_refused(api, ledger):
     response = api.post(
-        "/invoices",
-        {
-            "client_id": ledger.second_client.pk,
-            "contract_id": ledger.contract.pk,
-            "number": "INV-102",
-            "issue_date": "2026-11-22",
-            "due_date": "2026-12-22",
-            "lines": [{"description": "Work", "unit_price": "1"}],
-        },
+        "/invoices", _invoice(ledger.second_client, "INV-102", contract_id=ledger.contract.pk)
     )
 
     assert response.status_code == 400
@@ -374,16 +407,9 @@ def test_an_invoice_under_another_clients_contract_is_refused(api, ledger):
 
 
 def test_an_invoice_total_beyond_what_owed_stores_is_refused(api, ledger):
-    response = api.post(
-        "/invoices",
-        {
-            "client_id": ledger.client.pk,
-            "number": "INV-103",
-            "issue_date": "2026-11-22",
-            "due_date": "2026-12-22",
-            "lines": [{"description": "Work", "quantity": "999999999", "unit_price": "999999999"}],
-        },
-    )
+    lines = [{"description": "Work", "quantity": "999999999", "unit_price": "999999999"}]
+
+    response = api.post("/invoices", _invoice(ledger.client, "INV-103", lines=lines))
 
     assert response.status_code == 400
     assert response.json()["details"] == [
@@ -419,13 +445,12 @@ def test_payments_are_filtered_by_client_invoice_and_date(api, ledger):
 def test_a_payment_is_recorded_and_allocated_to_the_invoices_named(api, ledger):
     response = api.post(
         "/payments",
-        {
-            "client_id": ledger.client.pk,
-            "date": "2026-11-22",
-            "amount": "1500000",
-            "invoice_ids": [ledger.overdue.pk, ledger.partly_paid.pk],
-            "reference": "VCB 123",
-        },
+        _payment(
+            ledger.client,
+            "1500000",
+            invoice_ids=[ledger.overdue.pk, ledger.partly_paid.pk],
+            reference="VCB 123",
+        ),
     )
 
     assert response.status_code == 201, response.json()
@@ -438,24 +463,14 @@ def test_a_payment_is_recorded_and_allocated_to_the_invoices_named(api, ledger):
 
 
 def test_a_payment_without_invoices_pays_the_oldest_due_first(api, ledger):
-    response = api.post(
-        "/payments", {"client_id": ledger.client.pk, "date": "2026-11-22", "amount": "100000"}
-    )
+    response = api.post("/payments", _payment(ledger.client, "100000"))
 
     assert response.status_code == 201
     assert response.json()["allocations"][0]["invoice_number"] == "INV-001"
 
 
 def test_a_payment_key_already_recorded_is_a_conflict(api, ledger):
-    response = api.post(
-        "/payments",
-        {
-            "client_id": ledger.second_client.pk,
-            "date": "2026-11-22",
-            "amount": "1",
-            "key": "bank/0001",
-        },
-    )
+    response = api.post("/payments", _payment(ledger.second_client, "1", key="bank/0001"))
 
     assert response.status_code == 409
     assert Payment.objects.filter(key="bank/0001").count() == 1
@@ -463,13 +478,7 @@ def test_a_payment_key_already_recorded_is_a_conflict(api, ledger):
 
 def test_a_payment_to_another_clients_invoice_is_refused(api, ledger):
     response = api.post(
-        "/payments",
-        {
-            "client_id": ledger.second_client.pk,
-            "date": "2026-11-22",
-            "amount": "1000",
-            "invoice_ids": [ledger.overdue.pk],
-        },
+        "/payments", _payment(ledger.second_client, invoice_ids=[ledger.overdue.pk])
     )
 
     assert response.status_code == 400
@@ -478,13 +487,7 @@ def test_a_payment_to_another_clients_invoice_is_refused(api, ledger):
 
 def test_an_invoice_named_twice_in_a_payment_is_refused(api, ledger):
     response = api.post(
-        "/payments",
-        {
-            "client_id": ledger.client.pk,
-            "date": "2026-11-22",
-            "amount": "1000",
-            "invoice_ids": [ledger.overdue.pk, ledger.overdue.pk],
-        },
+        "/payments", _payment(ledger.client, invoice_ids=[ledger.overdue.pk, ledger.overdue.pk])
     )
 
     assert response.status_code == 400
@@ -495,9 +498,7 @@ def test_an_invoice_named_twice_in_a_payment_is_refused(api, ledger):
     ("amount", "status"), [("0", 400), ("10.5", 400), ("-5", 422), ("1e3", 422), (12, 422)]
 )
 def test_a_payment_amount_must_be_a_positive_exact_string(api, ledger, amount, status):
-    response = api.post(
-        "/payments", {"client_id": ledger.client.pk, "date": "2026-11-22", "amount": amount}
-    )
+    response = api.post("/payments", _payment(ledger.client, amount))
 
     assert response.status_code == status
     assert response.json()["details"][0]["field"] == "amount"

@@ -183,18 +183,22 @@ def test_the_plan_agreement_lists_the_instalments_grace_and_what_a_miss_does(inv
 # --- the receipt ----------------------------------------------------------------------------
 
 
-def test_the_receipt_names_the_invoices_paid_and_what_remains(invoice_for):
-    invoice = invoice_for("en", pay=False)
-    payment = payment_record(
+def _paid_on_20_november(invoice, amount: str, **more):
+    """A payment in US dollars against `invoice` alone."""
+    return payment_record(
         organization=invoice.organization,
         client=invoice.client,
         date=date(2026, 11, 20),
-        amount=Decimal("1000.00"),
+        amount=Decimal(amount),
         currency="USD",
         invoices=[invoice],
-        reference="WIRE-123",
-        key="PAY-1",
+        **more,
     )
+
+
+def test_the_receipt_names_the_invoices_paid_and_what_remains(invoice_for):
+    invoice = invoice_for("en", pay=False)
+    payment = _paid_on_20_november(invoice, "1000.00", reference="WIRE-123", key="PAY-1")
 
     text = pdf_text(receipt_pdf(payment, on=TODAY))
 
@@ -206,15 +210,7 @@ def test_the_receipt_names_the_invoices_paid_and_what_remains(invoice_for):
 
 
 def test_a_receipt_of_more_than_is_owed_keeps_the_rest_as_credit(invoice_for):
-    invoice = invoice_for("en", pay=False)
-    payment = payment_record(
-        organization=invoice.organization,
-        client=invoice.client,
-        date=date(2026, 11, 20),
-        amount=Decimal("2000.00"),
-        currency="USD",
-        invoices=[invoice],
-    )
+    payment = _paid_on_20_november(invoice_for("en", pay=False), "2000.00")
 
     text = pdf_text(receipt_pdf(payment, on=TODAY))
 

@@ -10,16 +10,10 @@ from __future__ import annotations
 import pytest
 
 from owed.mail.models import MailServer, Message
-from tests.conftest import CliResult as Result
 from tests.mail.conftest import free_port
+from tests.test_cli_collections import fails
 
 pytestmark = pytest.mark.django_db
-
-
-def fails(result: Result, message: str) -> None:
-    assert result.code == 1, result
-    assert result.stderr.splitlines()[0] == f"error: {message}"
-    assert "Traceback" not in result.stderr
 
 
 @pytest.fixture

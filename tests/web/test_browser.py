@@ -2,9 +2,8 @@
 in, work Today from the keyboard, record a call with a promise and find it on the client's
 timeline, read an invoice in Persian, and look at Today on a 390-pixel phone.
 
-Screenshots go to tests/artefacts/web/. Playwright's sync API keeps an event loop in this
-thread, which Django's async-safety check would take for async code: the check is turned
-off for these tests (DJANGO_ALLOW_ASYNC_UNSAFE), where nothing else runs concurrently.
+Screenshots go to tests/artefacts/web/. See tests/browser.py for why the async-safety
+check is turned off here.
 """
 
 from __future__ import annotations

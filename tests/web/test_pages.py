@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from owed.core.localize import format_amount, format_date
 from owed.dunning.models import Action, Hold, WorkStop
 from owed.dunning.services import dispute_open, promise_record
-from tests.web.conftest import _planned
+from tests.web.conftest import _planned, make_books
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +188,21 @@ def test_pages_that_do_not_exist_are_404(web, books):
     assert web.get("/clients/NOBODY/").status_code == 404
     assert web.get("/invoices/NOPE/").status_code == 404
     assert web.post("/actions/999999/skip/", {"skip-999999-reason": "x"}).status_code == 404
+
+
+def queries_for(web, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert web.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/", "/receivables/", "/receivables/export.csv"])
+def test_today_and_receivables_take_as_many_queries_for_many_clients_as_for_one(web, books, url):
+    web.get(url)  # the first request of a session also reads the session and the user
+    with_one = queries_for(web, url)
+    for n in range(4):
+        make_books(books.org, prefix=f"B{n}-", code=f"B{n}")
+
+    with_five = queries_for(web, url)
+
+    assert with_five == with_one

@@ -22,6 +22,7 @@ from owed.api.schemas import (
     PageQuery,
     PathId,
     Text,
+    filtered,
     money,
     owned,
     page,
@@ -94,6 +95,13 @@ class ActionFilter(Schema):
 
 
 ActionPage = page_of(ActionOut)
+LOOKUPS = {
+    "status": "status",
+    "step": "step",
+    "kind": "kind",
+    "client_id": "client_id",
+    "invoice_id": "invoice_id",
+}
 
 
 def actions_of(organization: Organization) -> QuerySet[Action]:
@@ -117,17 +125,7 @@ def action_list(
 ) -> dict:
     """The organization's actions by the time they are scheduled for, filtered."""
     organization = access_of(request).organization
-    actions = actions_of(organization)
-    if filters.status:
-        actions = actions.filter(status=filters.status)
-    if filters.step:
-        actions = actions.filter(step=filters.step)
-    if filters.kind:
-        actions = actions.filter(kind=filters.kind)
-    if filters.client_id:
-        actions = actions.filter(client_id=filters.client_id)
-    if filters.invoice_id:
-        actions = actions.filter(invoice_id=filters.invoice_id)
+    actions = filtered(actions_of(organization), filters, LOOKUPS)
     if filters.date_from:
         actions = actions.filter(scheduled_for__gte=_start_of(filters.date_from, organization))
     if filters.date_to:

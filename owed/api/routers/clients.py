@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from owed.api import services
 from owed.api.auth import access_of
@@ -19,10 +19,12 @@ from owed.api.schemas import (
     PageQuery,
     PathId,
     Text,
+    filtered,
     owned,
     page,
     page_of,
     responses,
+    upper,
 )
 from owed.ledger.models import Client
 
@@ -78,6 +80,8 @@ class ClientFilter(Schema):
     country: Text(2) | None = None
     kind: Kind | None = None
 
+    country_upper = field_validator("country")(upper)
+
 
 ClientPage = page_of(ClientOut)
 
@@ -87,13 +91,11 @@ def client_list(
     request: HttpRequest, filters: Query[ClientFilter], paging: Query[PageQuery]
 ) -> dict:
     """The organization's clients by name, filtered."""
-    clients = Client.objects.filter(organization=access_of(request).organization)
-    if filters.q:
-        clients = clients.filter(Q(code__icontains=filters.q) | Q(name__icontains=filters.q))
-    if filters.country:
-        clients = clients.filter(country=filters.country.upper())
-    if filters.kind:
-        clients = clients.filter(kind=filters.kind)
+    clients = filtered(
+        Client.objects.filter(organization=access_of(request).organization),
+        filters,
+        {"q": ("code__icontains", "name__icontains"), "country": "country", "kind": "kind"},
+    )
     return page(clients.order_by("name", "id"), paging)
 
 

@@ -17,6 +17,7 @@ from owed.api.schemas import (
     PageQuery,
     PathId,
     Text,
+    filtered,
     owned,
     page,
     page_of,
@@ -70,13 +71,11 @@ ContactPage = page_of(ContactOut)
 def contact_list(
     request: HttpRequest, filters: Query[ContactFilter], paging: Query[PageQuery]
 ) -> dict:
-    contacts = Contact.objects.filter(organization=access_of(request).organization)
-    if filters.client_id:
-        contacts = contacts.filter(client_id=filters.client_id)
-    if filters.client_code:
-        contacts = contacts.filter(client__code=filters.client_code)
-    if filters.role:
-        contacts = contacts.filter(role=filters.role)
+    contacts = filtered(
+        Contact.objects.filter(organization=access_of(request).organization),
+        filters,
+        {"client_id": "client_id", "client_code": "client__code", "role": "role"},
+    )
     return page(contacts.order_by("client_id", "role", "id"), paging)
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from owed.api import services
 from owed.api.auth import access_of
-from owed.api.errors import ApiError
 from owed.api.schemas import (
     READ,
     READ_ONE,
@@ -25,17 +23,17 @@ from owed.api.schemas import (
     Percent,
     Text,
     amount_in,
+    currency_in,
     decimal_in,
-    money,
-    number,
+    filtered,
+    money_field,
+    number_field,
     owned,
     page,
     page_of,
     responses,
 )
-from owed.errors import OwedError
 from owed.ledger.models import Client, Contract
-from owed.ledger.services import currency_code
 
 router = Router(tags=["contracts"])
 
@@ -69,29 +67,12 @@ class ContractOut(Schema):
     jurisdiction: str
     created_at: datetime
 
-    @staticmethod
-    def resolve_price(contract: Contract) -> str:
-        return money(contract.price, contract.currency)
-
-    @staticmethod
-    def resolve_late_fee(contract: Contract) -> str | None:
-        return money(contract.late_fee, contract.currency)
-
-    @staticmethod
-    def resolve_interest_rate(contract: Contract) -> str | None:
-        return number(contract.interest_rate)
-
-    @staticmethod
-    def resolve_fee_percent(contract: Contract) -> str | None:
-        return number(contract.fee_percent)
-
-    @staticmethod
-    def resolve_penalty_percent(contract: Contract) -> str | None:
-        return number(contract.penalty_percent)
-
-    @staticmethod
-    def resolve_market_rate(contract: Contract) -> str | None:
-        return number(contract.market_rate)
+    resolve_price = money_field("price")
+    resolve_late_fee = money_field("late_fee")
+    resolve_interest_rate = number_field("interest_rate")
+    resolve_fee_percent = number_field("fee_percent")
+    resolve_penalty_percent = number_field("penalty_percent")
+    resolve_market_rate = number_field("market_rate")
 
 
 class ContractTerms(Schema):
@@ -157,24 +138,19 @@ def _fields(payload: ContractTerms, currency: str, *, creating: bool) -> dict[st
     return fields
 
 
-def _currency(value: str) -> str:
-    try:
-        return currency_code(value)
-    except OwedError as exc:
-        raise ApiError.invalid("currency", exc.message) from None
-
-
 @router.get("/contracts", response=responses(200, ContractPage, READ))
 def contract_list(
     request: HttpRequest, filters: Query[ContractFilter], paging: Query[PageQuery]
 ) -> dict:
-    contracts = Contract.objects.filter(organization=access_of(request).organization)
-    if filters.client_id:
-        contracts = contracts.filter(client_id=filters.client_id)
-    if filters.client_code:
-        contracts = contracts.filter(client__code=filters.client_code)
-    if filters.q:
-        contracts = contracts.filter(Q(code__icontains=filters.q) | Q(title__icontains=filters.q))
+    contracts = filtered(
+        Contract.objects.filter(organization=access_of(request).organization),
+        filters,
+        {
+            "client_id": "client_id",
+            "client_code": "client__code",
+            "q": ("code__icontains", "title__icontains"),
+        },
+    )
     return page(contracts.order_by("code", "id"), paging)
 
 
@@ -187,7 +163,7 @@ def contract_read(request: HttpRequest, contract_id: PathId) -> Contract:
 def contract_create(request: HttpRequest, payload: ContractIn) -> Status[Contract]:
     """Create a contract with a client; its `code` must be new (409 otherwise)."""
     client = owned(Client, access_of(request).organization, payload.client_id)
-    currency = _currency(payload.currency or client.currency)
+    currency = currency_in(payload.currency or client.currency)
     fields = _fields(payload, currency, creating=True)
     fields["currency"] = currency
     return Status(201, services.contract_create(client=client, fields=fields))
@@ -197,7 +173,7 @@ def contract_create(request: HttpRequest, payload: ContractIn) -> Status[Contrac
 def contract_update(request: HttpRequest, contract_id: PathId, payload: ContractPatch) -> Contract:
     """Change the terms given; the others stay. The client cannot change."""
     contract = owned(Contract, access_of(request).organization, contract_id)
-    currency = _currency(payload.currency or contract.currency)
+    currency = currency_in(payload.currency or contract.currency)
     fields = _fields(payload, currency, creating=False)
     if payload.currency is not None:
         fields["currency"] = currency

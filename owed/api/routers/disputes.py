@@ -20,6 +20,7 @@ from owed.api.schemas import (
     PathId,
     Text,
     day_or_today,
+    filtered,
     owned,
     page,
     page_of,
@@ -74,6 +75,11 @@ class DisputeFilter(Schema):
 
 
 DisputePage = page_of(DisputeOut)
+LOOKUPS = {
+    "invoice_id": "invoice_id",
+    "client_id": "invoice__client_id",
+    "open": "resolved_on__isnull",
+}
 
 
 def _disputes(organization):
@@ -85,13 +91,7 @@ def dispute_list(
     request: HttpRequest, filters: Query[DisputeFilter], paging: Query[PageQuery]
 ) -> dict:
     """The organization's disputes, newest first."""
-    disputes = _disputes(access_of(request).organization)
-    if filters.invoice_id:
-        disputes = disputes.filter(invoice_id=filters.invoice_id)
-    if filters.client_id:
-        disputes = disputes.filter(invoice__client_id=filters.client_id)
-    if filters.open is not None:
-        disputes = disputes.filter(resolved_on__isnull=filters.open)
+    disputes = filtered(_disputes(access_of(request).organization), filters, LOOKUPS)
     return page(disputes.order_by("-opened_on", "-id"), paging)
 
 

@@ -6,6 +6,7 @@ also make the moves a call's outcome calls for (a promise, a dispute, a callback
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Literal
 
@@ -24,6 +25,7 @@ from owed.api.schemas import (
     PathId,
     Text,
     day_or_today,
+    filtered,
     owned,
     page,
     page_of,
@@ -90,6 +92,14 @@ class InteractionFilter(Schema):
 
 
 InteractionPage = page_of(InteractionOut)
+LOOKUPS = {
+    "client_id": "client_id",
+    "invoice_id": "invoice_id",
+    "channel": "channel",
+    "direction": "direction",
+    "date_from": "happened_on__gte",
+    "date_to": "happened_on__lte",
+}
 
 
 @router.get("/interactions", response=responses(200, InteractionPage, READ))
@@ -97,19 +107,9 @@ def interaction_list(
     request: HttpRequest, filters: Query[InteractionFilter], paging: Query[PageQuery]
 ) -> dict:
     """The organization's interactions, newest first."""
-    rows = Interaction.objects.filter(organization=access_of(request).organization)
-    if filters.client_id:
-        rows = rows.filter(client_id=filters.client_id)
-    if filters.invoice_id:
-        rows = rows.filter(invoice_id=filters.invoice_id)
-    if filters.channel:
-        rows = rows.filter(channel=filters.channel)
-    if filters.direction:
-        rows = rows.filter(direction=filters.direction)
-    if filters.date_from:
-        rows = rows.filter(happened_on__gte=filters.date_from)
-    if filters.date_to:
-        rows = rows.filter(happened_on__lte=filters.date_to)
+    rows = filtered(
+        Interaction.objects.filter(organization=access_of(request).organization), filters, LOOKUPS
+    )
     return page(rows.order_by("-happened_on", "-id"), paging)
 
 
@@ -139,20 +139,23 @@ def call_create(request: HttpRequest, payload: CallIn) -> Status[Interaction]:
 @router.post("/interactions/replies", response=responses(201, InteractionOut, WRITE))
 def reply_create(request: HttpRequest, payload: ReplyIn) -> Status[Interaction]:
     """Log that the client answered (e-mail, chat, letter): a response for the credit hold."""
-    organization = access_of(request).organization
-    client = owned(Client, organization, payload.client_id)
-    on = day_or_today(payload.on, organization)
-    with transaction.atomic():
-        made = dunning.reply_log(organization=organization, client=client, on=on, note=payload.note)
-    return Status(201, made)
+    return _logged(dunning.reply_log, request, payload)
 
 
 @router.post("/interactions/notes", response=responses(201, InteractionOut, WRITE))
 def note_create(request: HttpRequest, payload: NoteIn) -> Status[Interaction]:
     """Log an internal note about the client."""
+    return _logged(dunning.note_log, request, payload)
+
+
+def _logged(
+    log: Callable[..., Interaction], request: HttpRequest, payload: ReplyIn | NoteIn
+) -> Status[Interaction]:
+    """Log the payload's note for its client with `log` (`reply_log`, `note_log`), in one
+    transaction: a reply also has the client's invoices planned again."""
     organization = access_of(request).organization
     client = owned(Client, organization, payload.client_id)
     on = day_or_today(payload.on, organization)
     with transaction.atomic():
-        made = dunning.note_log(organization=organization, client=client, on=on, note=payload.note)
+        made = log(organization=organization, client=client, on=on, note=payload.note)
     return Status(201, made)

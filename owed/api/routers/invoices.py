@@ -30,7 +30,11 @@ from owed.api.schemas import (
     PathId,
     Text,
     amount_in,
+    currency_in,
+    day_or_today,
+    filtered,
     money,
+    money_field,
     number,
     owned,
     page,
@@ -39,11 +43,10 @@ from owed.api.schemas import (
 )
 from owed.core import invoicing
 from owed.core.money import MAX_AMOUNT
-from owed.errors import OwedError
 from owed.ledger import services as ledger
 from owed.ledger.models import Client, Contract, Invoice, InvoiceLine, Organization
 from owed.ledger.selectors import annotate_balance
-from owed.ledger.services import LineInput, currency_code
+from owed.ledger.services import LineInput
 
 router = Router(tags=["invoices"])
 
@@ -89,17 +92,9 @@ class InvoiceOut(Schema):
     def resolve_client_code(invoice: Invoice) -> str:
         return invoice.client.code
 
-    @staticmethod
-    def resolve_total(invoice: Invoice) -> str:
-        return money(invoice.total, invoice.currency)
-
-    @staticmethod
-    def resolve_paid(invoice: Invoice) -> str:
-        return money(invoice.paid, invoice.currency)
-
-    @staticmethod
-    def resolve_balance(invoice: Invoice) -> str:
-        return money(invoice.balance, invoice.currency)
+    resolve_total = money_field("total")
+    resolve_paid = money_field("paid")
+    resolve_balance = money_field("balance")
 
     @staticmethod
     def resolve_lines(invoice: Invoice) -> list[dict]:
@@ -147,6 +142,14 @@ class InvoiceFilter(Schema):
 
 
 InvoicePage = page_of(InvoiceOut)
+LOOKUPS = {
+    "state": "state",
+    "client_id": "client_id",
+    "client_code": "client__code",
+    "due_from": "due_date__gte",
+    "due_to": "due_date__lte",
+    "q": "number__icontains",
+}
 
 
 def invoices_of(organization: Organization) -> QuerySet[Invoice]:
@@ -164,23 +167,11 @@ def invoice_list(
 ) -> dict:
     """The organization's invoices by due date, filtered."""
     organization = access_of(request).organization
-    invoices = invoices_of(organization)
-    if filters.state:
-        invoices = invoices.filter(state=filters.state)
-    if filters.client_id:
-        invoices = invoices.filter(client_id=filters.client_id)
-    if filters.client_code:
-        invoices = invoices.filter(client__code=filters.client_code)
+    invoices = filtered(invoices_of(organization), filters, LOOKUPS)
     if filters.overdue is not None:
-        as_of = filters.as_of or organization.today()
+        as_of = day_or_today(filters.as_of, organization)
         overdue = {"due_date__lt": as_of, "balance__gt": 0, "written_off_on__isnull": True}
         invoices = invoices.filter(**overdue) if filters.overdue else invoices.exclude(**overdue)
-    if filters.due_from:
-        invoices = invoices.filter(due_date__gte=filters.due_from)
-    if filters.due_to:
-        invoices = invoices.filter(due_date__lte=filters.due_to)
-    if filters.q:
-        invoices = invoices.filter(number__icontains=filters.q)
     return page(invoices.order_by("due_date", "number", "id"), paging)
 
 
@@ -200,10 +191,7 @@ def invoice_create(request: HttpRequest, payload: InvoiceIn) -> Status[Invoice]:
     contract = None
     if payload.contract_id is not None:
         contract = owned(Contract, organization, payload.contract_id)
-    try:
-        currency = currency_code(payload.currency or client.currency)
-    except OwedError as exc:
-        raise ApiError.invalid("currency", exc.message) from None
+    currency = currency_in(payload.currency or client.currency)
     lines = [
         LineInput(
             description=line.description,

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from owed.api.auth import access_of
 from owed.api.errors import ApiError
@@ -24,17 +25,20 @@ from owed.api.schemas import (
     PathId,
     Text,
     amount_in,
+    currency_in,
+    filtered,
     money,
+    money_field,
     owned,
     owned_all,
     page,
     page_of,
     responses,
+    upper,
 )
-from owed.errors import OwedError
 from owed.ledger.models import Allocation, Client, Invoice, Organization, Payment
 from owed.ledger.selectors import payments_with_unallocated
-from owed.ledger.services import currency_code, payment_record
+from owed.ledger.services import payment_record
 
 router = Router(tags=["payments"])
 
@@ -61,17 +65,9 @@ class PaymentOut(Schema):
     allocations: list[AllocationOut]
     created_at: datetime
 
-    @staticmethod
-    def resolve_amount(payment: Payment) -> str:
-        return money(payment.amount, payment.currency)
-
-    @staticmethod
-    def resolve_allocated(payment: Payment) -> str:
-        return money(payment.allocated, payment.currency)
-
-    @staticmethod
-    def resolve_unallocated(payment: Payment) -> str:
-        return money(payment.unallocated, payment.currency)
+    resolve_amount = money_field("amount")
+    resolve_allocated = money_field("allocated")
+    resolve_unallocated = money_field("unallocated")
 
     @staticmethod
     def resolve_allocations(payment: Payment) -> list[dict]:
@@ -113,8 +109,17 @@ class PaymentFilter(Schema):
     date_from: Day | None = Field(None, description="Received on or after this day.")
     date_to: Day | None = Field(None, description="Received on or before this day.")
 
+    currency_upper = field_validator("currency")(upper)
+
 
 PaymentPage = page_of(PaymentOut)
+LOOKUPS = {
+    "client_id": "client_id",
+    "client_code": "client__code",
+    "currency": "currency",
+    "date_from": "date__gte",
+    "date_to": "date__lte",
+}
 
 
 def payments_of(organization: Organization) -> QuerySet[Payment]:
@@ -129,21 +134,10 @@ def payment_list(
     request: HttpRequest, filters: Query[PaymentFilter], paging: Query[PageQuery]
 ) -> dict:
     """The organization's payments by date, filtered."""
-    payments = payments_of(access_of(request).organization)
-    if filters.client_id:
-        payments = payments.filter(client_id=filters.client_id)
-    if filters.client_code:
-        payments = payments.filter(client__code=filters.client_code)
+    payments = filtered(payments_of(access_of(request).organization), filters, LOOKUPS)
     if filters.invoice_id:
-        payments = payments.filter(
-            pk__in=Allocation.objects.filter(invoice_id=filters.invoice_id).values("payment_id")
-        )
-    if filters.currency:
-        payments = payments.filter(currency=filters.currency.upper())
-    if filters.date_from:
-        payments = payments.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        payments = payments.filter(date__lte=filters.date_to)
+        paid = Allocation.objects.filter(invoice_id=filters.invoice_id).values("payment_id")
+        payments = payments.filter(pk__in=paid)
     return page(payments.order_by("date", "id"), paging)
 
 
@@ -160,10 +154,7 @@ def payment_create(request: HttpRequest, payload: PaymentIn) -> Status[Payment]:
     organization = access_of(request).organization
     client = owned(Client, organization, payload.client_id)
     invoices = owned_all(Invoice, organization, payload.invoice_ids, "invoice_ids")
-    try:
-        currency = currency_code(payload.currency or client.currency)
-    except OwedError as exc:
-        raise ApiError.invalid("currency", exc.message) from None
+    currency = currency_in(payload.currency or client.currency)
     amount = amount_in("amount", payload.amount, currency)
     if payload.key and Payment.objects.filter(organization=organization, key=payload.key).exists():
         raise ApiError.conflict(_("This payment is already recorded."))

@@ -19,7 +19,10 @@ from owed.api.schemas import (
     PageQuery,
     PathId,
     day_or_today,
+    filtered,
+    ids_field,
     money,
+    money_field,
     owned,
     owned_all,
     page,
@@ -55,17 +58,9 @@ class PlanOut(Schema):
     broken_on: date | None
     instalments: list[InstalmentOut]
 
-    @staticmethod
-    def resolve_invoice_ids(plan: Plan) -> list[int]:
-        return sorted(invoice.pk for invoice in plan.invoices.all())
-
-    @staticmethod
-    def resolve_total(plan: Plan) -> str:
-        return money(plan.total, plan.currency)
-
-    @staticmethod
-    def resolve_paid_before(plan: Plan) -> str:
-        return money(plan.paid_before, plan.currency)
+    resolve_invoice_ids = ids_field("invoices")
+    resolve_total = money_field("total")
+    resolve_paid_before = money_field("paid_before")
 
     @staticmethod
     def resolve_instalments(plan: Plan) -> list[dict]:
@@ -93,6 +88,7 @@ class PlanFilter(Schema):
 
 
 PlanPage = page_of(PlanOut)
+LOOKUPS = {"client_id": "client_id", "invoice_id": "invoices", "status": "status"}
 
 
 def _plans(organization):
@@ -105,13 +101,7 @@ def _plans(organization):
 @router.get("/plans", response=responses(200, PlanPage, READ))
 def plan_list(request: HttpRequest, filters: Query[PlanFilter], paging: Query[PageQuery]) -> dict:
     """The organization's payment plans, newest first."""
-    plans = _plans(access_of(request).organization)
-    if filters.client_id:
-        plans = plans.filter(client_id=filters.client_id)
-    if filters.invoice_id:
-        plans = plans.filter(invoices=filters.invoice_id)
-    if filters.status:
-        plans = plans.filter(status=filters.status)
+    plans = filtered(_plans(access_of(request).organization), filters, LOOKUPS)
     return page(plans.order_by("-created_on", "-id"), paging)
 
 

@@ -19,6 +19,8 @@ from owed.api.schemas import (
     PathId,
     Text,
     day_or_today,
+    filtered,
+    ids_field,
     owned,
     owned_all,
     page,
@@ -43,9 +45,7 @@ class PromiseOut(Schema):
     status: PromiseStatus
     note: str
 
-    @staticmethod
-    def resolve_invoice_ids(promise: Promise) -> list[int]:
-        return sorted(invoice.pk for invoice in promise.invoices.all())
+    resolve_invoice_ids = ids_field("invoices")
 
 
 class PromiseIn(Schema):
@@ -62,6 +62,7 @@ class PromiseFilter(Schema):
 
 
 PromisePage = page_of(PromiseOut)
+LOOKUPS = {"client_id": "client_id", "invoice_id": "invoices", "status": "status"}
 
 
 def _promises(organization):
@@ -73,13 +74,7 @@ def promise_list(
     request: HttpRequest, filters: Query[PromiseFilter], paging: Query[PageQuery]
 ) -> dict:
     """The organization's promises to pay, newest first."""
-    promises = _promises(access_of(request).organization)
-    if filters.client_id:
-        promises = promises.filter(client_id=filters.client_id)
-    if filters.invoice_id:
-        promises = promises.filter(invoices=filters.invoice_id)
-    if filters.status:
-        promises = promises.filter(status=filters.status)
+    promises = filtered(_promises(access_of(request).organization), filters, LOOKUPS)
     return page(promises.order_by("-made_on", "-id"), paging)
 
 

@@ -13,6 +13,13 @@ from owed.ledger.models.organizations import Organization
 from owed.ledger.validation import check_amount, check_same_organization, clean_currency
 
 
+def _percent_field(verbose_name: str, help_text: str) -> models.DecimalField:
+    """An optional percentage of a contract's terms (`Contract.clean` keeps it in 0-100)."""
+    return models.DecimalField(
+        verbose_name, max_digits=7, decimal_places=4, null=True, blank=True, help_text=help_text
+    )
+
+
 class Contract(models.Model):
     """The agreement an invoice is billed under, with its payment and late-payment terms."""
 
@@ -42,13 +49,8 @@ class Contract(models.Model):
     payment_methods = models.CharField(
         max_length=200, blank=True, verbose_name=_("payment methods")
     )
-    interest_rate = models.DecimalField(
-        _("late interest, % a year"),
-        max_digits=7,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text=_("Blank: the law of the governing jurisdiction applies."),
+    interest_rate = _percent_field(
+        _("late interest, % a year"), _("Blank: the law of the governing jurisdiction applies.")
     )
     late_fee = MoneyField(
         _("fixed late fee"),
@@ -56,31 +58,17 @@ class Contract(models.Model):
         blank=True,
         help_text=_("Charged with each formal notice and demand letter."),
     )
-    fee_percent = models.DecimalField(
+    fee_percent = _percent_field(
         _("late fee, percent of the balance"),
-        max_digits=7,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text=_("Charged with each formal notice and demand letter."),
+        _("Charged with each formal notice and demand letter."),
     )
-    penalty_percent = models.DecimalField(
+    penalty_percent = _percent_field(
         _("penalty, percent of the late amount"),
-        max_digits=7,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text=_(
-            "A contractual penalty for late payment (Vietnam: at most 8 percent in trade)."
-        ),
+        _("A contractual penalty for late payment (Vietnam: at most 8 percent in trade)."),
     )
-    market_rate = models.DecimalField(
+    market_rate = _percent_field(
         _("market rate for overdue loans, % a year"),
-        max_digits=7,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text=_(
+        _(
             "Vietnamese commercial contracts: the average overdue-lending rate of the "
             "banks, which the law takes as the interest rate."
         ),

@@ -17,13 +17,13 @@ from owed.dunning.services import (
     plan_create,
     promise_record,
     snooze_create,
+    write_off_record,
 )
 from owed.errors import OwedError
 from owed.ledger.services import payment_record
 from owed.web import forms as f
 from owed.web.access import Access
 from owed.web.selectors import invoices as sel
-from owed.web.services import write_off_record
 from owed.web.views.base import INVALID, member_view, page, service_error
 
 

@@ -49,12 +49,10 @@ def receivables(request, access: Access):
     invoices = rs.filtered(organization=organization, today=today, **filters)
     paginator = Paginator(invoices, PER_PAGE)
     listing = paginator.get_page(request.GET.get("page"))
-    rows = [
-        {"invoice": inv, "days_late": max(0, (today - inv.due_date).days)}
-        for inv in listing.object_list
-    ]
-    for row in rows:
-        row["bucket"] = rs.bucket_of(row["days_late"])
+    rows = []
+    for inv in listing.object_list:
+        days = max(0, (today - inv.due_date).days)  # every invoice listed is open
+        rows.append({"invoice": inv, "days_late": days, "bucket": rs.bucket_of(days)})
     query = request.GET.copy()
     query.pop("page", None)
     return page(

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from owed.core.calls import Reason
+from owed.dunning import actions as services
 from owed.dunning.models import Action
 from owed.dunning.services import call_log
 from owed.errors import OwedError
-from owed.web import services
 from owed.web.access import Access
 from owed.web.forms import CallForm, SkipForm, SnoozeForm
 from owed.web.selectors.today import planned_actions, today_groups

@@ -1,9 +1,7 @@
-"""The back office's few writes that the collections services do not have yet: skipping
-a planned action, snoozing what an action is about, and writing an invoice off with a
-log entry. Each one is one transaction built from the services the CLI uses (so it is
-logged as an interaction and the invoices are planned again at the next run); they belong
-in `owed.dunning.services` and can move there as they are.
-"""
+"""What a user decides about a planned action (the Today page, the API): skip it, snooze
+what it is about, or write an invoice off. Each is one transaction built from the
+collections services (so it is logged as an interaction and the invoices are planned
+again at the next run)."""
 
 from __future__ import annotations
 
