@@ -330,11 +330,21 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve the application afterwards.")
     ] = True,
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Build the demo as of this day, YYYY-MM-DD (default: today). A day that is "
+            "not a working day in every client's country moves to the last one before it.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Build a fresh demo organization with realistic data, then serve it."""
     _setup(as_json=as_json)
     from owed.demo import DEMO_PASSWORD, DEMO_USERNAME, build_demo
+
+    asked = _parse_day(day, "Asia/Ho_Chi_Minh") if day else None
 
     with _progress() as progress:
         task = progress.add_task("Building the demo", total=None)
@@ -342,7 +352,7 @@ def demo(
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = build_demo(progress=report)
+        summary = build_demo(progress=report, today=asked)
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
@@ -404,16 +414,24 @@ def _print_summary(summary: dict) -> None:
             shown,
         )
     console.print(table)
+    if summary.get("note"):
+        console.print(summary["note"], highlight=False)
+    again = f" --date {today['date']}" if summary.get("note") else ""
     console.print(
-        f"Every action of the day: owed run --org {summary['slug']} (it records nothing new).",
+        f"Every action of the day: owed run --org {summary['slug']}{again} "
+        "(it records nothing new).",
         highlight=False,
     )
     mail = summary.get("mail")
     if mail:
+        languages = ", ".join(
+            f"{code} {n['messages']} ({n['letters']} letter{'' if n['letters'] == 1 else 's'})"
+            for code, n in mail.get("languages", {}).items()
+        )
         console.print(
-            f"Today's {mail['messages']} messages went to a local mail server and are in "
+            f"The day's {mail['messages']} messages went to a local mail server and are in "
             f"{mail['mail_folder']} (.eml); its {mail['letters']} letters are in "
-            f"{mail['letters_folder']} (PDF).",
+            f"{mail['letters_folder']} (PDF). By language: {languages}.",
             highlight=False,
         )
 
@@ -515,4 +533,5 @@ from owed import (  # noqa: E402, F401
     cli_dossier,
     cli_law,
     cli_mail,
+    cli_portal,
 )

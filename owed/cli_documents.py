@@ -314,7 +314,11 @@ def template_preview(
     org: OrgOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show what a step would send today about one invoice (nothing is sent or recorded)."""
+    """Show what a step would send today about one invoice (nothing is sent or recorded).
+
+    An instalment reminder uses the next unpaid instalment of the invoice's payment plan
+    and a broken-promise call its latest promise; without one, a sample (said in a note).
+    """
     _setup(as_json=as_json)
     from owed.documents import texts
     from owed.documents.compose import preview_step
@@ -338,6 +342,7 @@ def template_preview(
             "text": composed.text,
             "letter_text": composed.letter_text,
             "notes": list(composed.notes),
+            "samples": list(composed.samples),
         }
         print(json.dumps(answer, ensure_ascii=False))
         return

@@ -46,6 +46,22 @@ def _when(value) -> str:
 
 @app.command()
 def send(
+    invoice_number: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="INVOICE",
+            help="Send one step of this invoice's ladder now, instead (with --step).",
+            show_default=False,
+        ),
+    ] = None,
+    step: Annotated[
+        str | None,
+        typer.Option(
+            "--step",
+            metavar="STEP",
+            help="With INVOICE: the step to send now (invoice_copy, reminder, formal_notice...).",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what is due now; send nothing.")
     ] = False,
@@ -68,12 +84,21 @@ def send(
     as_json: JsonOption = False,
 ) -> None:
     """Compose the e-mails and letters of the actions due now, then deliver the e-mail
-    that is due (exit code 1 if a message or an action failed)."""
+    that is due (exit code 1 if a message or an action failed). With INVOICE --step STEP,
+    send that step of the invoice's ladder now instead."""
     _setup(as_json=as_json)
+    if invoice_number is not None or step is not None:
+        if dry_run or resend_uncertain or retry_failed or limit:
+            raise OwedError(
+                "INVOICE --step sends one step now; --dry-run, --resend-uncertain, "
+                "--retry-failed and --limit are for the outbox as a whole"
+            )
+        _send_step(invoice_number, step, org, as_json)
+        return
     from django.utils import timezone
 
     from owed.cli_documents import print_composed
-    from owed.documents.outbox import queue_due
+    from owed.documents.outbox import actions_due, queue_due
     from owed.mail.delivery import deliver_due, messages_due
     from owed.mail.models import Message
     from owed.mail.services import message_requeue
@@ -89,13 +114,15 @@ def send(
         message_requeue(organization=organization, ids=retry_failed, status=Message.Status.FAILED)
     # The due actions become messages first (with --dry-run: composed, nothing written).
     composed = queue_due(organization=organization, now=timezone.now(), dry_run=dry_run)
+    # What an organization that reviews before sending has not approved yet stays planned.
+    awaiting = actions_due(organization=organization, now=timezone.now(), awaiting=True).count()
     if dry_run:
         due = list(
             messages_due(organization=organization, now=timezone.now()).select_related(
                 "organization"
             )
         )
-        _print_due(due, as_json, composed)
+        _print_due(due, as_json, composed, awaiting)
         return
     with _progress() as bar:
         task = bar.add_task("Sending", total=None)
@@ -107,20 +134,104 @@ def send(
     ok = not result.failed and not result.partly_refused and not composed.failed
     if as_json:
         answer = {"ok": ok, "composed": composed.as_dict(), **result.as_dict()}
+        answer["awaiting_approval"] = awaiting
         print(json.dumps(answer, ensure_ascii=False))
     else:
         print_composed(composed)
         _print_report(result)
+        _print_awaiting(awaiting)
     if not ok:
         raise typer.Exit(1)
 
 
-def _print_due(due: list, as_json: bool, composed) -> None:
+def _send_step(number: str | None, step: str | None, org: str | None, as_json: bool) -> None:
+    """`owed send INVOICE --step STEP`: that step of the invoice's ladder, now."""
+    from owed.cli import _org
+    from owed.dunning.services import invoice_find
+    from owed.dunning.step_now import invoice_step_send
+
+    if not number:
+        raise OwedError("--step needs the invoice: owed send INVOICE --step STEP")
+    if not step:
+        raise OwedError(
+            f"name the step of {number} to send now: owed send {number} --step STEP "
+            "(invoice_copy, reminder, formal_notice...)"
+        )
+    organization = _org(org)
+    invoice = invoice_find(organization=organization, number=number)
+    sent = invoice_step_send(organization=organization, invoice=invoice, step=step)
+    message, delivery = sent.message, sent.delivery
+    status = delivery.status if delivery is not None else message.status
+    error = delivery.error if delivery is not None else ""
+    if as_json:
+        answer = {
+            "ok": status != "failed",
+            "invoice": invoice.number,
+            "step": sent.action.step,
+            "action": sent.action.pk,
+            "message": message.pk,
+            "subject": message.subject,
+            "to": message.to,
+            "status": status,
+            "waiting": sent.waiting,
+            "send_at": sent.send_at.isoformat(timespec="seconds"),
+            "error": error,
+        }
+        print(json.dumps(answer, ensure_ascii=False))
+    else:
+        what = f"{sent.action.step.replace('_', ' ')} of {invoice.number} (#{message.pk})"
+        if sent.waiting == "later":
+            console.print(
+                f"Queued the {what}: it goes out at {_local(sent.send_at, sent.action.timezone)}"
+                ", when the client may be contacted.",
+                highlight=False,
+            )
+        elif sent.waiting == "no_server":
+            err.print(
+                f"Queued the {what}, but {organization.slug} has no mail server: it goes "
+                "once one is set (`owed mail-server set`).",
+                highlight=False,
+            )
+        elif status == "sent":
+            console.print(f"Sent the {what} to {escape(message.to)}.", highlight=False)
+        elif status == "queued":
+            err.print(
+                f"Queued the {what}: not delivered yet ({escape(error)}); tried again at "
+                f"{_when(message.next_attempt_at)}.",
+                highlight=False,
+            )
+        else:
+            err.print(f"[red]failed[/] the {what}: {escape(error)}", highlight=False)
+    if status == "failed":
+        raise typer.Exit(1)
+
+
+def _local(moment, zone: str) -> str:
+    """A moment in the client's time zone, with the zone's name."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return f"{_when(moment.astimezone(ZoneInfo(zone)))} {zone}"
+    except (ValueError, KeyError):
+        return f"{_when(moment)} UTC"
+
+
+def _print_awaiting(count: int) -> None:
+    if count:
+        err.print(
+            f"  [yellow]awaiting approval[/] {count} e-mails or letters: approve them on Today "
+            "(review before sending is on).",
+            highlight=False,
+        )
+
+
+def _print_due(due: list, as_json: bool, composed, awaiting: int = 0) -> None:
     if as_json:
         from owed.mail.selectors import message_row
 
         rows = [message_row(m) for m in due]
         answer = {"ok": True, "dry_run": True, "composed": composed.as_dict(), "due": rows}
+        answer["awaiting_approval"] = awaiting
         print(json.dumps(answer, ensure_ascii=False))
         return
     from owed.cli_documents import print_composed
@@ -132,6 +243,7 @@ def _print_due(due: list, as_json: bool, composed) -> None:
     if due:
         console.print(table)
     console.print(f"{len(due)} messages would be sent now. Nothing was sent (--dry-run).")
+    _print_awaiting(awaiting)
 
 
 def _print_report(result) -> None:
@@ -170,8 +282,16 @@ def _print_report(result) -> None:
         )
 
 
-@app.command()
+messages_app = typer.Typer(
+    help="List the e-mail outbox, retry a failed message or settle an uncertain one.",
+    invoke_without_command=True,
+)
+app.add_typer(messages_app, name="messages")
+
+
+@messages_app.callback(invoke_without_command=True)
 def messages(
+    ctx: typer.Context,
     status: Annotated[
         MessageStatus | None, typer.Option(help="Only messages in this state.")
     ] = None,
@@ -179,7 +299,11 @@ def messages(
     org: OrgOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the e-mail outbox with each message's status, attempts and last error."""
+    """List the e-mail outbox with each message's status, attempts and last error
+    (`owed messages retry ID` queues a failed one again; `owed messages settle ID --sent`
+    or `--again` settles an uncertain one)."""
+    if ctx.invoked_subcommand is not None:
+        return
     _setup(as_json=as_json)
     from owed.mail.delivery import mark_stale
     from owed.mail.selectors import message_rows
@@ -206,6 +330,101 @@ def messages(
         )
     console.print(table)
     console.print(f"{len(rows)} messages.", highlight=False)
+
+
+def _message_id(text: str) -> int:
+    """A message id as `owed messages` (12) or `owed send` (#12) shows it."""
+    digits = text.strip().removeprefix("#")
+    if not digits.isdigit():
+        raise OwedError(f"{text!r} is not a message id (the id column of `owed messages`)")
+    return int(digits)
+
+
+@messages_app.command("retry")
+def messages_retry(
+    ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="The failed message's id (12 or #12).")
+    ],
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Queue a failed message again, logged on the client's record.
+
+    Its attempts start from zero; a running worker sends it at once, else the next
+    `owed send`. Several ids: all or none."""
+    _setup(as_json=as_json)
+    from owed.cli import _org
+    from owed.mail.selectors import message_row
+    from owed.mail.services import message_retry
+
+    organization = _org(org)
+    wanted = [_message_id(i) for i in ids]
+    from django.db import transaction
+
+    with transaction.atomic():  # all or none
+        retried = [message_retry(organization=organization, message_id=pk) for pk in wanted]
+    if as_json:
+        answer = {"ok": True, "messages": [message_row(m) for m in retried]}
+        print(json.dumps(answer, ensure_ascii=False))
+        return
+    for message in retried:
+        console.print(
+            f"Message #{message.pk} to {escape(message.to)} is queued again: "
+            "`owed send` delivers it (a running `owed worker`, at once).",
+            highlight=False,
+        )
+
+
+@messages_app.command("settle")
+def messages_settle(
+    message_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The uncertain message's id (12 or #12).")
+    ],
+    sent: Annotated[
+        bool, typer.Option("--sent", help="It arrived: record it sent, never send it again.")
+    ] = False,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again", help="It did not arrive: send it again (if it did, it arrives twice)."
+        ),
+    ] = False,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Settle a message whose sending was interrupted (`uncertain`), once you have looked
+    in the recipient's mailbox or asked: --sent or --again. Logged on the client's
+    record."""
+    _setup(as_json=as_json)
+    from owed.cli import _org
+    from owed.mail.delivery import mark_stale
+    from owed.mail.selectors import message_row
+    from owed.mail.services import message_settle
+
+    if sent == again:
+        raise OwedError(
+            "say what became of the message: --sent (it arrived) or --again (send it again)"
+        )
+    organization = _org(org)
+    pk = _message_id(message_id)
+    mark_stale(organization=organization)  # one left in sending past the stale time
+    message = message_settle(organization=organization, message_id=pk, sent=sent)
+    if as_json:
+        print(json.dumps({"ok": True, "message": message_row(message)}, ensure_ascii=False))
+        return
+    if sent:
+        console.print(
+            f"Message #{message.pk} to {escape(message.to)} is recorded as sent; owed will "
+            "not send it again.",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"Message #{message.pk} to {escape(message.to)} is queued again: `owed send` delivers "
+        "it (a running `owed worker`, at once). If it had arrived after all, the client gets "
+        "it twice.",
+        highlight=False,
+    )
 
 
 server_app = typer.Typer(

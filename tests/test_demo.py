@@ -354,3 +354,87 @@ def test_the_demo_has_a_month_of_collections_and_today_s_work(demo, org):
     assert counted <= today["actions"]
     steps = Action.objects.filter(organization=org).values_list("step", flat=True).distinct()
     assert {"reminder", "call", "formal_notice"} <= set(steps)
+
+
+def test_us_clients_keep_their_state_s_clock_and_law(org, demo):
+    from owed.law.services import invoice_charges, rate_tables
+
+    zones = {"US-NY": "America/New_York", "US-CA": "America/Los_Angeles"}
+    us = Client.objects.filter(organization=org, country="US")
+    assert us.count() >= 4
+    assert {c.timezone for c in us} <= set(zones.values())
+    overdue = [
+        inv
+        for inv in selectors.invoices_with_balance(organization=org).filter(
+            client__country="US", due_date__lt=TODAY, balance__gt=0, written_off_on=None
+        )
+    ]
+    assert overdue
+    tables = rate_tables()
+    for invoice in overdue:
+        # Every US invoice falls under a contract governed by a state's law: interest can
+        # be worked out (the United States as a whole have no late-payment law).
+        assert invoice.contract is not None and invoice.contract.jurisdiction in zones
+        assert zones[invoice.contract.jurisdiction] == invoice.client.timezone
+        charges = invoice_charges(invoice, until=TODAY, tables=tables)
+        assert charges.law.startswith("US-")
+
+
+def test_every_action_is_scheduled_at_the_start_of_its_client_s_contact_hours(org, demo):
+    from zoneinfo import ZoneInfo
+
+    from owed.dunning.models import Action
+
+    for action in Action.objects.filter(organization=org).select_related("client"):
+        client = action.client
+        zone = ZoneInfo(client.zone_name(org.timezone))
+        local = action.scheduled_for.astimezone(zone)
+        # 07:00 in Vietnam, 08:00 elsewhere (owed.core.calendar), in the client's own zone.
+        assert (local.hour, local.minute) == ((7, 0) if client.country == "VN" else (8, 0)), (
+            client.code,
+            action.step,
+            local,
+        )
+
+
+def test_the_demo_command_on_a_sunday_leaves_four_languages_of_mail_and_letters(tmp_path):
+    import json
+
+    from tests.dunning.processes import Shell
+
+    done = Shell(tmp_path / "pycache").owed(
+        tmp_path, "demo", "--no-serve", "--json", "--date", "2026-11-22"
+    )
+
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert (summary["today"], summary["date"]) == ("2026-11-22", "2026-11-19")
+    mail = summary["mail"]
+    assert set(mail["languages"]) == {"en", "vi", "fa", "th"}
+    assert all(n["messages"] >= 1 and n["letters"] >= 1 for n in mail["languages"].values())
+    assert len(list((tmp_path / "demo-mail").glob("*.eml"))) == mail["messages"]
+    assert len(list((tmp_path / "demo-letters").glob("*.pdf"))) == mail["letters"]
+    assert mail["not_sent"] == []
+
+
+@pytest.mark.parametrize(
+    ("today", "day"),
+    [
+        (date(2026, 11, 19), date(2026, 11, 19)),  # a Thursday: every country works
+        (date(2026, 11, 20), date(2026, 11, 19)),  # Friday is the Iranian weekend
+        (date(2026, 11, 21), date(2026, 11, 19)),  # Saturday and Sunday everywhere else
+        (date(2026, 11, 22), date(2026, 11, 19)),
+        (date(2026, 11, 23), date(2026, 11, 23)),
+        (date(2026, 11, 26), date(2026, 11, 25)),  # Thanksgiving in the United States
+    ],
+)
+def test_the_demo_is_dated_on_the_last_day_every_client_s_country_works(today, day):
+    from owed.demo.day import day_note, demo_day
+
+    assert demo_day(today) == day
+    note = day_note(today, day)
+    assert (note == "") == (today == day)
+    if today == date(2026, 11, 26):
+        assert note.startswith(
+            "Thursday 26 November 2026 is not a working day in the United States"
+        )

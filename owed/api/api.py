@@ -23,15 +23,18 @@ from owed.api.routers import (
     disputes,
     interactions,
     invoices,
+    outbox,
     payments,
     plans,
     promises,
+    snoozes,
 )
 
 DESCRIPTION = """\
 The ledger and the collections of one organization: clients, contacts, contracts,
-invoices, payments, and the actions, promises, plans, disputes and interactions of
-collections.
+invoices, payments, and the actions, promises, plans, disputes, snoozes and interactions
+of collections; the outbox: a message's preview, wording, approval and sending, and the
+e-mail messages themselves.
 
 Authenticate with `Authorization: Bearer <token>` (`owed token create USERNAME`).
 A token acts in one organization; a read-only member's token can only read.
@@ -41,7 +44,7 @@ Errors are `{"code", "message", "details"}`. See docs/api.md.
 
 
 class OwedAPI(NinjaAPI):
-    def get_operation_id(self, operation) -> str:
+    def get_openapi_operation_id(self, operation) -> str:
         # `invoice_list`, not `owed_api_routers_invoices_invoice_list`.
         return operation.view_func.__name__
 
@@ -97,6 +100,8 @@ for module in (
     promises,
     plans,
     disputes,
+    snoozes,
     interactions,
+    outbox,
 ):
     api.add_router("/", module.router)

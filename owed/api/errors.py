@@ -33,6 +33,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from owed.core.money import MoneyError
 from owed.errors import OwedError
+from owed.ledger.parties import CodeTaken
 
 logger = logging.getLogger("owed.api")
 
@@ -144,6 +145,9 @@ def install(api: NinjaAPI) -> None:
         details = [{"field": None, "message": d} for d in exc.details]
         return answer(api, request, 400, body("invalid", exc.message, details))
 
+    def code_taken(request: HttpRequest, exc: CodeTaken) -> HttpResponse:
+        return answer(api, request, 409, body("conflict", exc.message))
+
     def money_error(request: HttpRequest, exc: MoneyError) -> HttpResponse:
         return answer(api, request, 400, body("invalid", str(exc)))
 
@@ -164,6 +168,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(DjangoValidationError, validation)
     api.add_exception_handler(OwedError, owed_error)
+    api.add_exception_handler(CodeTaken, code_taken)
     api.add_exception_handler(MoneyError, money_error)
     api.add_exception_handler(IntegrityError, integrity)
     api.add_exception_handler(Exception, server_error)

@@ -17,10 +17,21 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
-__all__ = ["Basis", "Caveat", "CaveatCode", "InterestError", "format_figure"]
+import jdatetime
+
+__all__ = [
+    "Basis",
+    "Caveat",
+    "CaveatCode",
+    "InterestError",
+    "Reason",
+    "format_figure",
+    "missing_rate",
+]
 
 
 def _(text: str) -> str:
@@ -28,8 +39,33 @@ def _(text: str) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a calculation cannot be made, for a user: a translatable sentence."""
+
+    template: str
+    values: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    def text(self) -> str:
+        """The sentence in English, with its values filled in."""
+        return self.template.format_map(self.values)
+
+
 class InterestError(ValueError):
-    """Input a calculation cannot use, with a message fit for a user."""
+    """Input a calculation cannot use, with a message fit for a user.
+
+    Raised with a `Reason` for what a user's own data can cause (a debt in the wrong
+    currency for the law, a figure the law needs and the ledger lacks): `reason` is then
+    the translatable sentence and the message its English. Raised with plain English for
+    input only a program gives (a negative principal, an unknown law key).
+    """
+
+    def __init__(self, message: str | Reason) -> None:
+        self.reason = message if isinstance(message, Reason) else None
+        super().__init__(message.text() if isinstance(message, Reason) else message)
 
 
 def format_figure(number: Decimal) -> str:
@@ -177,3 +213,52 @@ _C_PENALTY = _(
     "The agreed penalty ({agreed}%) is above the {cap}% cap ({citation}); the penalty "
     "is {cap}% of the breached obligation."
 )
+
+# Reasons: why a calculation cannot be made, each with the values it names.
+_R_IR_CURRENCY = _(
+    "Damages under Art. 522 of the Civil Procedure Code apply to debts in rials only, "
+    "and this debt is in {currency}."
+)
+_R_IR_NO_DEMAND = _(
+    "Damages under Art. 522 of the Civil Procedure Code run only from the day payment "
+    "was demanded, and no demand for payment has been made yet."
+)
+_R_IR_CONTRACT_RATE = _(
+    "Under Iranian law only the index-based damages of Art. 522 are worked out, not "
+    "interest at an agreed rate: charge an agreed amount as a late fee instead."
+)
+_R_MARKET_RATE = _(
+    "Interest under the Commercial Law 2005 (Art. 306) needs the average market rate "
+    "for overdue loans at the time of payment, and none was given."
+)
+_R_NO_RATE = _("No rate of the {table} table is known for {day}: add the one in force that day.")
+_R_NO_RATES: dict[str, str] = {
+    "boe": _(
+        "The Bank of England Bank Rate in force on {day} is not known: add it as a rate "
+        "of your own."
+    ),
+    "ecb_mro": _(
+        "The ECB main refinancing rate in force on {day} is not known: add it as a rate "
+        "of your own."
+    ),
+    "de_base": _(
+        "The German base rate in force on {day} is not known: add it as a rate of your own."
+    ),
+    "fl_statutory": _(
+        "The Florida statutory interest rate for {day} is not known: add it as a rate of your own."
+    ),
+    "ir_cbi_index": _(
+        "The Central Bank of Iran's annual price index for the year {year} is not known: "
+        "add the index the Central Bank announced for that year as a rate of your own."
+    ),
+}
+
+
+def missing_rate(table: str, day: date) -> Reason:
+    """The reason for a rate `table` (`owed.core.rates.TABLES`) lacks for `day`."""
+    template = _R_NO_RATES.get(table)
+    if template is None:
+        return Reason(_R_NO_RATE, {"table": table, "day": day.isoformat()})
+    if table == "ir_cbi_index":  # one index a Solar Hijri year
+        return Reason(template, {"year": str(jdatetime.date.fromgregorian(date=day).year)})
+    return Reason(template, {"day": day.isoformat()})

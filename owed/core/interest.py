@@ -47,6 +47,10 @@ from owed.core.basis import (
     _C_OVERPAID,
     _C_REFERENCE,
     _C_TH_REVIEW,
+    _R_IR_CONTRACT_RATE,
+    _R_IR_CURRENCY,
+    _R_IR_NO_DEMAND,
+    _R_MARKET_RATE,
     _T_CONTRACT,
     _T_DE,
     _T_ECB,
@@ -61,6 +65,7 @@ from owed.core.basis import (
     Caveat,
     CaveatCode,
     InterestError,
+    Reason,
     format_figure,
 )
 from owed.core.money import Rounding, check_currency, is_exact, round_money
@@ -83,6 +88,7 @@ __all__ = [
     "Penalty",
     "Period",
     "RateOn",
+    "Reason",
     "check_contract_rate",
     "contract_interest",
     "contract_penalty",
@@ -494,11 +500,9 @@ def _iran(debt: _Debt, *, demand_on: date | None, index: RateTable) -> InterestR
     would use (a user row).
     """
     if debt.currency != "IRR":
-        raise InterestError(f"Art. 522 damages apply to rial (IRR) debts only, not {debt.currency}")
+        raise InterestError(Reason(_R_IR_CURRENCY, {"currency": debt.currency}))
     if demand_on is None:
-        raise InterestError(
-            "Art. 522 damages need the day the creditor demanded payment (demand_on)"
-        )
+        raise InterestError(Reason(_R_IR_NO_DEMAND))
     citation = "Civil Procedure Code 1379 Art. 522"
     notes = [Caveat(CaveatCode.INDEX_CONDITIONS, _C_INDEX)]
     if demand_on > debt.until:
@@ -683,10 +687,7 @@ def statutory_interest(
         return _iran(debt, demand_on=demand_on, index=_table(tables, "ir_cbi_index", law))
     if law == "VN-COMMERCIAL":
         if market_rate is None:
-            raise InterestError(
-                "interest under VN-COMMERCIAL needs the average market rate for overdue "
-                "loans at the time of payment (market_rate; Commercial Law 2005 Art. 306)"
-            )
+            raise InterestError(Reason(_R_MARKET_RATE))
         note = Caveat(CaveatCode.MARKET_RATE, _C_MARKET)
         return _compute(
             debt,
@@ -706,10 +707,7 @@ def _agreed(debt: _Debt, contract_rate: Decimal, *, debtor: Debtor) -> InterestR
     debtor still owes the EUR 40.
     """
     if debt.law == "IR":
-        raise InterestError(
-            "under IR owed computes only the index-based damages of Art. 522; "
-            "enter an agreed amount as a fee instead of a contract rate"
-        )
+        raise InterestError(Reason(_R_IR_CONTRACT_RATE))
     check = check_contract_rate(debt.law, contract_rate)
     notes = [check.warning] if check.warning else []
     if debt.law == "GB":

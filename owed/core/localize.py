@@ -146,21 +146,30 @@ def _persian_date(day: date, style: DateStyle) -> str:
 # Numbers and amounts
 
 
-def format_amount(amount: Decimal, currency: str, language: str) -> str:
+def format_amount(amount: Decimal, currency: str, language: str, *, symbol: bool = True) -> str:
     """`amount` of `currency` written in `language`, with exactly its minor units.
 
     E.g. 1234567 VND in vi "1.234.567 ₫", 1234567 IRR in fa "‎ریال ۱٬۲۳۴٬۵۶۷",
-    1234.5 THB in th "฿1,234.50", 1234.5 GBP in en "£1,234.50". Raises `MoneyError` for
-    an unknown currency or an amount with more decimals than the currency has.
+    1234.5 THB in th "฿1,234.50", 1234.5 GBP in en "£1,234.50". Without `symbol`, the
+    number alone, for a table whose currency is said once: "1,234.50", "۱٬۲۳۴٬۵۶۷".
+    Raises `MoneyError` for an unknown currency or an amount with more decimals than the
+    currency has.
     """
     code = check_language(language)
     currency = check_currency(currency)
     value = _checked_decimal(amount)
     check_exact(value, currency)
     locale = Locale.parse(LOCALES[code])
-    pattern = copy.copy(locale.currency_formats["standard"])
     # owed's minor units, not Babel's (they agree today; money.py is the one rule).
     units = minor_units(currency)
+    if not symbol:
+        plain = copy.copy(locale.decimal_formats[None])
+        plain.frac_prec = (units, units)
+        text = format_decimal(
+            value, format=plain, locale=locale, numbering_system=_numbering_system(code)
+        )
+        return _finish_number(text, code)
+    pattern = copy.copy(locale.currency_formats["standard"])
     pattern.frac_prec = (units, units)
     text = format_currency(
         value,
@@ -273,15 +282,38 @@ def _is_one_isolate(text: str) -> bool:
 def bidi_safe(text: str, language: str) -> str:
     """`text` with each left-to-right run isolated when `language` is Persian.
 
-    A run starts and ends with a left-to-right character (a Latin, Thai or other LTR
-    letter, or an ASCII digit) and takes in the spaces and punctuation between them, up to
-    the next right-to-left character (Persian letters and digits stay as they are). A sign
+    A line with no right-to-left character (a Latin name, "Saigon Kite Studio Co., Ltd.")
+    is isolated whole, its punctuation with it. In a line that mixes both, a run starts
+    and ends with a left-to-right character (a Latin, Thai or other LTR letter, or an
+    ASCII digit) and takes in the spaces and punctuation between them, up to the next
+    right-to-left character (Persian letters and digits stay as they are). A sign
     or currency before a number ("+98", "-5", "$5"), a "%" after it, a "/" after a URL and
     a bracket the run opens or closes go with the run. Text already inside an isolate is
     left alone, so applying this twice changes nothing. Other languages: `text` unchanged.
     """
     if check_language(language) != "fa":
         return text
+    # Each paragraph (line) on its own: an isolate ends with its paragraph anyway.
+    out: list[str] = []
+    start = 0
+    for i, char in enumerate(text):
+        if unicodedata.bidirectional(char) == "B":
+            out.append(_paragraph_safe(text[start:i]))
+            out.append(char)
+            start = i + 1
+    out.append(_paragraph_safe(text[start:]))
+    return "".join(out)
+
+
+def _paragraph_safe(text: str) -> str:
+    """One paragraph of `bidi_safe`: a paragraph with no right-to-left character is one
+    left-to-right run, its punctuation included (the final "." of "Co., Ltd." would
+    otherwise be set apart from it by the right-to-left text around it)."""
+    kinds = {_bidi_kind(char) for char in text}
+    if "ltr" in kinds and not kinds & {"rtl", "isolate", "break"}:
+        stripped = text.strip()
+        at = text.index(stripped)
+        return f"{text[:at]}{LRI}{stripped}{PDI}{text[at + len(stripped) :]}"
     out: list[str] = []
     start = 0  # the start of the stretch of text not yet copied
     i = 0
@@ -333,6 +365,8 @@ def _bidi_kind(char: str) -> str:
     if "0" <= char <= "9":
         return "ltr"
     if "\u06f0" <= char <= "\u06f9":  # Persian digits are class EN, but Persian text
+        return "rtl"
+    if char == "\u060c":  # the Persian comma (class CS) separates, in Persian, what it lists
         return "rtl"
     cls = unicodedata.bidirectional(char)
     if cls == "L" and char != "\u200e":  # a LEFT-TO-RIGHT MARK is placed on purpose

@@ -11,13 +11,15 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from owed.demo.collections import delete_collections, simulate
-from owed.demo.data import PAYMENT_METHODS, ClientRow
+from owed.demo.data import PAYMENT_METHODS, STATE_ZONES, ClientRow
+from owed.demo.day import day_note, demo_day
 from owed.demo.generate import Generator
 from owed.demo.people import tax_id
 from owed.demo.plan import digits
@@ -42,6 +44,7 @@ DEMO_PASSWORD = "owed-demo-2026"
 DEMO_SLUG = "demo"
 
 ORG_NAME = "Saigon Kite Studio Co., Ltd."
+ORG_TIMEZONE = "Asia/Ho_Chi_Minh"
 STEPS = 10
 
 Progress = Callable[[int, int], None]
@@ -77,7 +80,7 @@ def _create_organization(rng: random.Random) -> Organization:
         country="VN",
         currency="VND",
         language="en",
-        timezone="Asia/Ho_Chi_Minh",
+        timezone=ORG_TIMEZONE,
     )
     org.tax_id = tax_id(
         rng, ClientRow("VN", Client.Kind.BUSINESS, ORG_NAME, "", "028", "03", "VN", "")
@@ -106,6 +109,25 @@ def _create_organization(rng: random.Random) -> Organization:
         iban="BE94 9671 2345 6714",
         bic="TRWIBEB1XXX",
     )
+    # Local accounts for the Thai and Iranian clients: a PromptPay code on their letters,
+    # and a Sheba they can pay in rials.
+    services.payment_account_add(
+        organization=org,
+        kind=PaymentAccount.Kind.PROMPTPAY,
+        label="PromptPay (THB)",
+        holder="Saigon Kite Studio Co., Ltd.",
+        promptpay_id="0105558123451",
+        currency="THB",
+    )
+    services.payment_account_add(
+        organization=org,
+        kind=PaymentAccount.Kind.IBAN,
+        label="Bank Mellat (IRR)",
+        holder="Saigon Kite Studio Co., Ltd.",
+        bank_name="بانک ملت",
+        iban="IR970120000000004532761208",
+        currency="IRR",
+    )
     services.user_add(organization=org, username=DEMO_USERNAME, password=DEMO_PASSWORD)
     return org
 
@@ -123,6 +145,8 @@ def _write_clients(org: Organization, gen: Generator) -> None:
             country=row.country,
             language=plan.country.language,
             currency=plan.country.currency,
+            # A country with one clock needs no zone of its own; a US client's is its state's.
+            timezone=STATE_ZONES.get(row.jurisdiction, ""),
             notes=plan.notes,
         )
     Client.objects.bulk_create([p.obj for p in gen.clients])
@@ -267,14 +291,18 @@ def build_demo(
 ) -> dict:
     """Replace the demo organization with a fresh one and return a summary of it.
 
+    The demo is dated `today` (default: today in the studio's time zone), or, when that is
+    not a working day in every country of its clients, the last day before it that is
+    (`owed.demo.day`); the summary's ``today``, ``date`` and ``note`` say which and why.
     With `history`, a month of daily collections runs (with calls, a promise, a dispute, a
-    plan and a snooze) leads up to today's run; without it, only today's run is made.
-    With `mail`, today's messages are composed and delivered to a local mail sink, and the
+    plan and a snooze) leads up to that day's run; without it, only that day's run is made.
+    With `mail`, the day's messages are composed and delivered to a local mail sink, and the
     .eml files and letters left in the data folder (`owed.demo.mail`); by default they are
     unless the build runs inside a caller's transaction (delivery commits as it goes).
     """
     report = progress or (lambda done, total: None)
-    today = today or timezone.localdate()
+    asked = today or timezone.localdate(timezone=ZoneInfo(ORG_TIMEZONE))
+    today = demo_day(asked)
     rng = random.Random(seed)
     report(0, STEPS)
     gen = Generator(rng, today)
@@ -304,9 +332,13 @@ def build_demo(
             "by_currency": presenters.summary_rows(organization=org, as_of=today),
             "username": DEMO_USERNAME,
             "password": DEMO_PASSWORD,
+            "today": asked.isoformat(),
+            "date": today.isoformat(),
+            "note": day_note(asked, today),
         }
     report(8, STEPS)
-    summary["collections"] = simulate(org, today=today, rng=rng, history=history)
+    quiet = {client.code for client in gen.showcase}
+    summary["collections"] = simulate(org, today=today, rng=rng, history=history, quiet=quiet)
     report(9, STEPS)
     if mail is None:
         mail = not transaction.get_connection().in_atomic_block

@@ -39,9 +39,20 @@ def delete_collections(org: Organization) -> None:
         model.objects.filter(organization=org).delete()
 
 
-def simulate(org: Organization, *, today: date, rng: random.Random, history: bool = True) -> dict:
+def simulate(
+    org: Organization,
+    *,
+    today: date,
+    rng: random.Random,
+    history: bool = True,
+    quiet: frozenset[str] | set[str] = frozenset(),
+) -> dict:
     """Run the collections every day of the last month (with `history`) and today; return
-    today's work."""
+    today's work.
+
+    The clients in `quiet` (client ids) get no promise, dispute, plan, snooze or reply and
+    their calls are not logged: nothing pauses or moves their ladders, so the steps the
+    generator planned for today happen today."""
     start = today - timedelta(days=HISTORY_DAYS if history else 0)
     events = {
         start + timedelta(days=4): _promise,
@@ -53,9 +64,9 @@ def simulate(org: Organization, *, today: date, rng: random.Random, history: boo
     day = start
     while day < today:
         collections_run(organization=org, as_of=day)
-        _answer_calls(org, day, rng)
+        _answer_calls(org, day, rng, quiet)
         if day in events:
-            events[day](org, day, rng)
+            events[day](org, day, rng, quiet)
         day += timedelta(days=1)
     collections_run(organization=org, as_of=today)
     return summary(org, today)
@@ -87,8 +98,9 @@ def summary(org: Organization, today: date) -> dict:
     }
 
 
-def _overdue_clients(org: Organization, day: date) -> list:
-    """(client, its overdue invoices) for every client with any, by client id; set-based."""
+def _overdue_clients(org: Organization, day: date, quiet: frozenset[str] | set[str]) -> list:
+    """(client, its overdue invoices) for every client with any but those in `quiet`, by
+    client id; set-based."""
     from owed.ledger.models import Invoice
     from owed.ledger.selectors import annotate_balance
 
@@ -97,6 +109,7 @@ def _overdue_clients(org: Organization, day: date) -> list:
             Invoice.objects.filter(organization=org, written_off_on=None, due_date__lt=day)
         )
         .filter(balance__gt=0)
+        .exclude(client__code__in=quiet)
         .select_related("client")
         .order_by("client__code", "due_date", "number")
     )
@@ -106,10 +119,14 @@ def _overdue_clients(org: Organization, day: date) -> list:
     return list(found.values())
 
 
-def _answer_calls(org: Organization, day: date, rng: random.Random) -> None:
-    """The studio makes most of the day's calls and logs what it heard."""
+def _answer_calls(
+    org: Organization, day: date, rng: random.Random, quiet: frozenset[str] | set[str]
+) -> None:
+    """The studio makes most of the day's calls (not those to `quiet` clients) and logs
+    what it heard."""
     calls = (
         Action.objects.filter(organization=org, decided_on=day, step="call", status="planned")
+        .exclude(client__code__in=quiet)
         .select_related("client")
         .order_by("id")
     )
@@ -132,8 +149,8 @@ def _answer_calls(org: Organization, day: date, rng: random.Random) -> None:
         )
 
 
-def _promise(org: Organization, day: date, rng: random.Random) -> None:
-    candidates = _overdue_clients(org, day)
+def _promise(org: Organization, day: date, rng: random.Random, quiet: set[str]) -> None:
+    candidates = _overdue_clients(org, day, quiet)
     if candidates:
         _client, invoices = candidates[0]
         if not invoices[0].promises.filter(status="open").exists():
@@ -142,8 +159,8 @@ def _promise(org: Organization, day: date, rng: random.Random) -> None:
             )
 
 
-def _dispute(org: Organization, day: date, rng: random.Random) -> None:
-    candidates = _overdue_clients(org, day)
+def _dispute(org: Organization, day: date, rng: random.Random, quiet: set[str]) -> None:
+    candidates = _overdue_clients(org, day, quiet)
     if len(candidates) > 1:
         _, invoices = candidates[1]
         if not Dispute.objects.filter(invoice=invoices[0], resolved_on=None).exists():
@@ -155,8 +172,8 @@ def _dispute(org: Organization, day: date, rng: random.Random) -> None:
             )
 
 
-def _plan(org: Organization, day: date, rng: random.Random) -> None:
-    for _client, invoices in _overdue_clients(org, day)[2:]:
+def _plan(org: Organization, day: date, rng: random.Random, quiet: set[str]) -> None:
+    for _client, invoices in _overdue_clients(org, day, quiet)[2:]:
         if (
             len({i.currency for i in invoices}) == 1
             and not Plan.objects.filter(invoices__in=invoices, status="active").exists()
@@ -167,8 +184,8 @@ def _plan(org: Organization, day: date, rng: random.Random) -> None:
             return
 
 
-def _snooze(org: Organization, day: date, rng: random.Random) -> None:
-    candidates = _overdue_clients(org, day)
+def _snooze(org: Organization, day: date, rng: random.Random, quiet: set[str]) -> None:
+    candidates = _overdue_clients(org, day, quiet)
     if len(candidates) > 3:
         client, _ = candidates[-1]
         services.snooze_create(
@@ -180,8 +197,8 @@ def _snooze(org: Organization, day: date, rng: random.Random) -> None:
         )
 
 
-def _reply(org: Organization, day: date, rng: random.Random) -> None:
-    candidates = _overdue_clients(org, day)
+def _reply(org: Organization, day: date, rng: random.Random, quiet: set[str]) -> None:
+    candidates = _overdue_clients(org, day, quiet)
     if len(candidates) > 4:
         client, _ = candidates[4]
         services.reply_log(

@@ -452,6 +452,29 @@ RETAINERS = (
     ("Development support retainer", "Hỗ trợ phát triển phần mềm theo tháng", "hour", 70, 95),
 )
 
+# US clients work under a master services agreement governed by their state's law (the
+# United States have no one late-payment law), with the state's clock.
+AGREEMENTS = {
+    Client.Kind.BUSINESS: (
+        "Master services agreement",
+        "Design and development services as ordered from time to time, billed as invoiced. "
+        "Each order states its scope and price; these terms govern every invoice.",
+    ),
+    Client.Kind.INDIVIDUAL: (
+        "Terms of service",
+        "Design work as ordered from time to time, billed as invoiced. Each order states "
+        "its scope and price; these terms govern every invoice.",
+    ),
+}
+STATE_ZONES = {"US-CA": "America/Los_Angeles", "US-NY": "America/New_York"}
+
+# The day's showcase (`Generator._showcase_invoices`): a client in each country whose
+# overdue invoice reaches a letter step today (days after its due date) and one whose
+# invoice gets its first reminder, so that the demo's day has e-mails and letters in
+# every language: formal notices (day 21) and demand letters (day 45).
+SHOWCASE_LETTERS = (("VN", 21), ("TH", 21), ("IR", 45), ("GB", 21), ("US", 45))
+SHOWCASE_REMINDERS = ("VN", "TH", "IR", "DE")
+
 # (description en, description vi, percent or None, amount share or None, due rule,
 # fraction of the project at which it is invoiced, due days)
 _D = Milestone.DueRule

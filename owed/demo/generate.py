@@ -15,6 +15,7 @@ from decimal import ROUND_CEILING, Decimal
 from owed.core import invoicing
 from owed.core.money import percent_of
 from owed.demo.data import (
+    AGREEMENTS,
     BANK_FEE,
     CATALOGUE,
     CHANGE_ORDERS,
@@ -27,6 +28,8 @@ from owed.demo.data import (
     PROJECTS,
     RETAINERS,
     SCHEDULES,
+    SHOWCASE_LETTERS,
+    SHOWCASE_REMINDERS,
     SINGLE_PAYMENT,
     Item,
 )
@@ -60,13 +63,17 @@ class Generator:
         self.invoices: list[InvoicePlan] = []
         self.payments: list[PaymentPlan] = []
         self.overpaid = 0
+        self.showcase: list[ClientPlan] = []
+        """The clients whose invoices reach a reminder or a letter today, on purpose."""
 
     def run(self) -> None:
         self._clients()
         self._contracts()
         self._contract_invoices()
         self._recent_invoices()
+        self._showcase_invoices()
         self._adhoc_invoices()
+        self._under_agreements()
         self._number_invoices()
         self._force_write_offs()
         self._settle()
@@ -137,17 +144,45 @@ class Generator:
                 self.contracts.append(self._retainer(client, own_law))
             else:
                 self.contracts.append(self._project(client, own_law))
+        self.contracts += [self._agreement(c) for c in self.clients if c.row.country == "US"]
         self.contracts.sort(key=lambda c: (c.signed_on, c.client.code))
         per_year: dict[int, int] = {}
         for contract in self.contracts:
             year = contract.signed_on.year
             per_year[year] = per_year.get(year, 0) + 1
             contract.code = f"CT-{year}-{per_year[year]:03d}"
-        projects = [c for c in self.contracts if not c.retainer and c.starts_on < self.today]
+        projects = [
+            c
+            for c in self.contracts
+            if not c.retainer and not c.agreement and c.starts_on < self.today
+        ]
         for contract, change in zip(
             rng.sample(projects, min(5, len(projects))), CHANGE_ORDERS, strict=False
         ):
             self._change_order(contract, change)
+
+    def _agreement(self, client: ClientPlan) -> ContractPlan:
+        """The framework agreement of a US client: its state's law governs every invoice
+        (owed can work out interest in the United States only under a state's law)."""
+        interest, fee, grace, _work_stop = late_terms(self.rng, client.row.jurisdiction, "USD")
+        title, scope = AGREEMENTS[client.row.kind]
+        return ContractPlan(
+            client=client,
+            title=title,
+            scope=scope,
+            signed_on=client.since,
+            starts_on=client.since,
+            ends_on=None,
+            price=local_price(self.rng.choice((85, 95, 110)), client.country),
+            price_basis=Contract.PriceBasis.HOUR,
+            retainer=False,
+            interest_rate=interest,
+            late_fee=fee,
+            grace_days=grace,
+            work_stop_grace_days=None,
+            jurisdiction=client.row.jurisdiction,
+            agreement=True,
+        )
 
     def _terms(self, client: ClientPlan, own_law: bool) -> dict:
         rng = self.rng
@@ -314,6 +349,8 @@ class Generator:
 
     def _contract_invoices(self) -> None:
         for contract in self.contracts:
+            if contract.agreement:
+                continue  # bills nothing itself: the client's invoices fall under it
             if contract.retainer:
                 self._retainer_invoices(contract)
             else:
@@ -405,6 +442,48 @@ class Generator:
             self.invoices.append(
                 InvoicePlan(client, issue, due, self._adhoc_lines(client), forced=forced)
             )
+
+    def _showcase_invoices(self) -> None:
+        """Unpaid invoices that reach a letter step (formal notice, demand letter) or the
+        first reminder exactly today, for a business client in each country of
+        `SHOWCASE_LETTERS` and `SHOWCASE_REMINDERS`: whatever the random history, the
+        day's run writes e-mails and letters in every language (`owed.demo.day` dates the
+        demo on a day all those countries work). A demand letter names the client's
+        contract when it has one."""
+        rng, today = self.rng, self.today
+        plans = [(country, late) for country, late in SHOWCASE_LETTERS]
+        plans += [(country, 1) for country in SHOWCASE_REMINDERS]
+        for country, late in plans:
+            candidates = [
+                c
+                for c in self.clients
+                if c.row.country == country
+                and c.row.kind == Client.Kind.BUSINESS
+                and c not in self.showcase
+            ]
+            client = rng.choice(candidates)
+            self.showcase.append(client)
+            due = today - timedelta(days=late)
+            issue = due - timedelta(days=client.terms)
+            contracts = [c for c in self.contracts if c.client is client and c.signed_on <= issue]
+            self.invoices.append(
+                InvoicePlan(
+                    client,
+                    issue,
+                    due,
+                    self._adhoc_lines(client),
+                    contract=contracts[0] if contracts and late >= 45 else None,
+                    forced="open",
+                )
+            )
+
+    def _under_agreements(self) -> None:
+        """The invoices of a client with a framework agreement and no other contract fall
+        under the agreement."""
+        agreements = {c.client.code: c for c in self.contracts if c.agreement}
+        for invoice in self.invoices:
+            if invoice.contract is None and invoice.client.code in agreements:
+                invoice.contract = agreements[invoice.client.code]
 
     def _adhoc_invoices(self) -> None:
         rng, today = self.rng, self.today

@@ -19,8 +19,7 @@ import socket
 from datetime import date
 from pathlib import Path
 
-from django.db.models import Max, Q
-from django.utils import timezone
+from django.db.models import Q
 
 from owed.dunning.models import Action
 from owed.ledger.models import Organization
@@ -33,7 +32,6 @@ def send_today(organization: Organization, *, today: date, folder: Path) -> dict
     """Queue and deliver the demo's messages of `today` into a sink kept in `folder`."""
     from owed.documents.outbox import queue_due
     from owed.mail.delivery import deliver_due
-    from owed.mail.models import Message
     from owed.mail.services import mail_server_set
     from owed.mail.sink import Sink
 
@@ -45,10 +43,13 @@ def send_today(organization: Organization, *, today: date, folder: Path) -> dict
     mine.filter(messages, decided_on__lt=today).update(
         status=Action.Status.SENT, note="sent on its day (demo history)"
     )
-    # The demo's clock: the moment the last of today's actions is due (its client's
-    # morning, somewhere in the world), when every one of them has come.
-    last = mine.filter(messages, decided_on=today).aggregate(last=Max("scheduled_for"))["last"]
-    now = last or timezone.now()
+    # The demo's clock runs through the day: each client's actions are composed, queued
+    # and delivered at the start of its contact hours, in its own time zone, as
+    # `owed send` run from cron would do them.
+    moments = sorted(
+        set(mine.filter(messages, decided_on=today).values_list("scheduled_for", flat=True))
+    )
+    outcomes, sent = [], 0
     with _sink(Sink, mail_dir) as sink:
         mail_server_set(
             organization=organization,
@@ -59,23 +60,42 @@ def send_today(organization: Organization, *, today: date, folder: Path) -> dict
             from_name=organization.name,
             timeout=10,
         )
-        queued = queue_due(organization=organization, now=now, letters=letters_dir)
-        # A message waits for its client's contact hours: deliver as the day goes by.
-        last = Message.objects.filter(
-            organization=organization, status=Message.Status.QUEUED
-        ).aggregate(last=Max("next_attempt_at"))["last"]
-        delivered = deliver_due(organization=organization, now=max(last or now, now))
-        sink.wait_for(len(delivered.sent))
+        for moment in moments:
+            outcomes += queue_due(
+                organization=organization, now=moment, letters=letters_dir
+            ).outcomes
+            sent += len(deliver_due(organization=organization, now=moment).sent)
+        sink.wait_for(sent)
+    queued = [o for o in outcomes if o.status == "queued"]
     return {
         "mail_folder": str(mail_dir),
         "letters_folder": str(letters_dir),
-        "messages": len(delivered.sent),
-        "letters": sum(1 for o in queued.outcomes if o.letter),
+        "messages": sent,
+        "letters": sum(1 for o in queued if o.letter),
+        "languages": _languages(organization, queued),
         "not_sent": [
-            {"client": o.client, "step": o.step, "why": "; ".join(o.notes)} for o in queued.failed
+            {"client": o.client, "step": o.step, "why": "; ".join(o.notes)}
+            for o in outcomes
+            if o.status == "failed"
         ],
         "mail_server": f"{sink.host}:{sink.port}",
     }
+
+
+def _languages(organization: Organization, queued: list) -> dict[str, dict[str, int]]:
+    """For each language, how many of the day's messages and letters were written in it."""
+    languages = dict(
+        Action.objects.filter(
+            organization=organization, pk__in=[o.action for o in queued]
+        ).values_list("pk", "client__language")
+    )
+    found: dict[str, dict[str, int]] = {}
+    for outcome in queued:
+        language = languages.get(outcome.action) or organization.language
+        counts = found.setdefault(language, {"messages": 0, "letters": 0})
+        counts["messages"] += 1
+        counts["letters"] += bool(outcome.letter)
+    return dict(sorted(found.items()))
 
 
 def _clear(folder: Path, pattern: str) -> None:

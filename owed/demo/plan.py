@@ -70,6 +70,8 @@ class ContractPlan:
     work_stop_grace_days: int | None
     jurisdiction: str
     code: str = ""
+    agreement: bool = False
+    """A framework agreement: it governs the client's invoices and bills nothing itself."""
     delivered_on: date | None = None
     """When the work is actually delivered: the end date, moved by change orders."""
     milestones: list[MilestonePlan] = field(default_factory=list)

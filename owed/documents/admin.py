@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from owed.documents.models import StepTemplate
@@ -39,7 +39,10 @@ class StepTemplateAdmin(ScopedAdmin):
             )
         except Exception as exc:  # a preview must never break the page it is on
             return gettext("No preview: %(reason)s") % {"reason": exc}
-        parts = [(gettext("Invoice"), invoice.number), (gettext("Subject"), composed.subject)]
+        parts = [
+            (gettext("Invoice"), invoice.number),
+            (pgettext("e-mail", "Subject"), composed.subject),
+        ]
         head = format_html_join("", "<p><strong>{}:</strong> {}</p>", parts)
         letter = ""
         if composed.letter_text:

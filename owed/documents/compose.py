@@ -30,6 +30,7 @@ from datetime import date
 
 from django.utils import translation
 
+from owed.core.facts import BROKEN_PROMISE
 from owed.core.ladder import Recipient
 from owed.core.localize import (
     LanguageError,
@@ -42,6 +43,7 @@ from owed.core.localize import (
 from owed.documents import texts
 from owed.documents.email_html import email_html
 from owed.documents.pdf import safe_name
+from owed.documents.previews import preview_instalment, preview_promise
 from owed.documents.services import (
     _letter_labels,
     bidi_text,
@@ -99,17 +101,52 @@ class Composed:
     """The letter's text as filled in, for a step sent by letter."""
     key: str = ""
     source: str = "default"
-    """Whose text it is: ``default`` or ``organization``."""
+    """Whose text it is: ``default``, ``organization`` or ``edited`` (this action's own)."""
+    wording: texts.Wording | None = None
+    """The text as written, placeholders and all."""
     attachment_names: tuple[str, ...] = field(default=())
     letter: AttachmentInput | None = None
     """The letter's PDF (also among the attachments), to print and post."""
+    samples: tuple[str, ...] = field(default=())
+    """The placeholders a preview filled with made-up values (no plan, no promise)."""
 
 
-def compose(action, *, today: date | None = None) -> Composed:
+def compose(
+    action, *, today: date | None = None, files: bool = True, require_recipient: bool = True
+) -> Composed:
     """The message of a planned e-mail or letter action, on `today` (default: the
-    organization's today). Raises `NothingOwed` and `CompositionError` (see module)."""
+    organization's today). Raises `NothingOwed` and `CompositionError` (see module).
+
+    A user's own wording of this action's message (`owed.dunning.models.ActionReview`)
+    replaces the step's text. For a preview: `files=False` renders no PDF (the
+    attachments are still named), `require_recipient=False` composes without an address.
+    """
     draft = action_draft(action, today=today)
-    return _compose(draft, require_recipient=True, with_files=True)
+    return _compose(
+        draft,
+        require_recipient=require_recipient,
+        with_files=files,
+        wording=_own_wording(action, draft),
+    )
+
+
+def _own_wording(action, draft: Draft) -> texts.Wording | None:
+    """The user's own wording of the action's message, if any, in the client's language."""
+    from owed.dunning.models import ActionReview
+
+    try:
+        review = action.review
+    except ActionReview.DoesNotExist:
+        return None
+    if not review.edited:
+        return None
+    if review.language and review.language != draft.language:
+        draft.notes.append(
+            f"the edited text is in {review.language} and the client reads "
+            f"{draft.language}: the step's text was used"
+        )
+        return None
+    return texts.Wording(review.subject, review.body, review.letter_body, source="edited")
 
 
 def preview_step(
@@ -121,12 +158,24 @@ def preview_step(
     today: date | None = None,
 ) -> Composed:
     """The message `step` would send about `invoice` today, without attachments and
-    without needing an e-mail address (to try a text out)."""
+    without needing an e-mail address (to try a text out).
+
+    An instalment reminder (``instalment_pre_due_reminder``, ``instalment_reminder``: the
+    plan's ``pre_due_reminder`` and ``reminder`` steps) is about the next unpaid
+    instalment of the invoice's payment plan, and a ``broken_promise`` call about its
+    latest promise to pay. An invoice without either gets a sample instead (see
+    `Composed.samples`): instalment 1 of 3 of its balance, due as the step's timing has
+    it today; a promise made for a week ago.
+    """
     client = invoice.client
     day = today or invoice.organization.today()
     # "instalment_reminder" is the reminder step of an instalment.
-    kind = "instalment" if step.startswith("instalment_") else "ladder"
-    base = step.removeprefix("instalment_")
+    if step.startswith("instalment_"):
+        kind, base = "instalment", step.removeprefix("instalment_")
+    elif step == BROKEN_PROMISE:
+        kind, base = "broken_promise", step
+    else:
+        kind, base = "ladder", step
     draft = _draft(
         organization=invoice.organization,
         client=client,
@@ -143,7 +192,14 @@ def preview_step(
         row = annotate_balance(Invoice.objects.filter(pk=invoice.pk)).get()
         draft.lines = [Line(row, row.total, (day - row.due_date).days)]
         draft.notes.append(f"{row.number} is paid: shown with its total, as if nothing was")
-    return _compose(draft, require_recipient=False, with_files=False, wording=wording)
+    samples: dict[str, str] = {}
+    if kind == "instalment":
+        samples = preview_instalment(draft, invoice)
+    elif kind == "broken_promise":
+        samples = preview_promise(draft, invoice)
+    return _compose(
+        draft, require_recipient=False, with_files=False, wording=wording, samples=samples
+    )
 
 
 def preview_invoice(organization: Organization) -> Invoice | None:
@@ -275,7 +331,9 @@ def _compose(
     require_recipient: bool,
     with_files: bool,
     wording: texts.Wording | None = None,
+    samples: dict[str, str] | None = None,
 ) -> Composed:
+    """`samples`: values a preview makes up for placeholders the draft has none for."""
     wording = _wording(draft, wording)
     people = recipients(draft.client, draft.recipient, draft.notes)
     if not people.to:
@@ -292,6 +350,8 @@ def _compose(
     )
     pay = payment(draft)
     filled = values(draft, people, owed_charges, pay)
+    used_samples = tuple(name for name in samples or {} if name in uses)
+    filled |= {name: bidi_safe(text, draft.language) for name, text in (samples or {}).items()}
     literal = _literal(draft)
     subject = " ".join(texts.render(wording.subject, filled, escape=literal).split())
     if not subject:
@@ -318,31 +378,30 @@ def _compose(
     if by_letter:
         letter_text = texts.render(wording.letter_body or wording.body, filled, escape=literal)
     attachments: list[AttachmentInput] = []
+    names: list[str] = []  # listed without the files too (a preview)
     letter = None
-    if with_files:
-        if draft.attach_invoice:
-            attachments += [
-                AttachmentInput(
-                    f"{safe_name(line.invoice.number, 'document')}.pdf", invoice_pdf(line.invoice)
-                )
-                for line in draft.lines
-            ]
-        if by_letter:
+    if draft.attach_invoice:
+        for line in draft.lines:
+            names.append(f"{safe_name(line.invoice.number, 'document')}.pdf")
+            if with_files:
+                attachments.append(AttachmentInput(names[-1], invoice_pdf(line.invoice)))
+    if by_letter:
+        names.append(
+            f"{texts.parts(code)['letter_file']}-{safe_name(_reference(draft), 'document')}.pdf"
+        )
+        if with_files:
             data = _letter(draft, subject, letter_text, rows, owed_charges, pay, filled)
-            name = (
-                f"{texts.parts(code)['letter_file']}-{safe_name(_reference(draft), 'document')}.pdf"
-            )
-            letter = AttachmentInput(name, letter_pdf(data), "application/pdf")
+            letter = AttachmentInput(names[-1], letter_pdf(data), "application/pdf")
             attachments.append(letter)
     if draft.attach_contract:
         from owed.documents.papers import contract_pdf, contracts_of
 
         contracts = contracts_of(line.invoice for line in draft.lines)
-        if with_files:
-            for contract in contracts:
-                name = f"{safe_name(contract.code, 'document')}.pdf"
+        for contract in contracts:
+            names.append(f"{safe_name(contract.code, 'document')}.pdf")
+            if with_files:
                 attachments.append(
-                    AttachmentInput(name, contract_pdf(contract, code), "application/pdf")
+                    AttachmentInput(names[-1], contract_pdf(contract, code), "application/pdf")
                 )
         if not contracts:
             draft.notes.append("the invoices have no contract: none is attached")
@@ -358,8 +417,10 @@ def _compose(
         letter_text=letter_text,
         key=draft.key,
         source=wording.source,
-        attachment_names=tuple(a.filename for a in attachments),
+        wording=wording,
+        attachment_names=tuple(names),
         letter=letter,
+        samples=used_samples,
     )
 
 

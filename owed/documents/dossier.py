@@ -112,13 +112,22 @@ def dossier_data(
     client: Client, invoices: list[Invoice], *, on: date, language: str
 ) -> dict[str, Any]:
     """What the summary pages show, as text in `language`."""
-    from owed.law.services import invoice_charges, say
+    from owed.law.services import invoice_charges, rate_tables, say
 
     code = check_language(language)
+    tables = rate_tables()  # read once for all the invoices
     organization = client.organization
 
     def money(amount: Decimal, currency: str) -> str:
         return format_amount(amount, currency, code)
+
+    # One currency (the usual case): the tables show numbers and say the currency once, so
+    # that seven columns of long amounts ("IRR 1,629,000,000") fit across the page.
+    currencies = {invoice.currency for invoice in invoices}
+    single = next(iter(currencies)) if len(currencies) == 1 else None
+
+    def cell(amount: Decimal, currency: str) -> str:
+        return format_amount(amount, currency, code, symbol=single is None)
 
     rows, charges = [], []
     totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
@@ -129,17 +138,18 @@ def dossier_data(
             rows.append(
                 {
                     "number": invoice.number,
-                    "issue_date": format_date(invoice.issue_date, code),
-                    "due_date": format_date(invoice.due_date, code),
-                    "total": money(invoice.total, currency),
-                    "paid": money(invoice.paid, currency),
-                    "balance": money(balance, currency),
+                    # In digits: the table has seven columns to fit on the page.
+                    "issue_date": format_date(invoice.issue_date, code, "short"),
+                    "due_date": format_date(invoice.due_date, code, "short"),
+                    "total": cell(invoice.total, currency),
+                    "paid": cell(invoice.paid, currency),
+                    "balance": cell(balance, currency),
                     "days_overdue": format_number(max((on - invoice.due_date).days, 0), code),
                 }
             )
             totals[currency]["balance"] += balance
             try:
-                result = invoice_charges(invoice, until=on)
+                result = invoice_charges(invoice, until=on, tables=tables)
             except OwedError as exc:
                 charges.append(
                     {
@@ -147,7 +157,7 @@ def dossier_data(
                         "interest": "",
                         "compensation": "",
                         "fees": "",
-                        "claimed": money(balance, currency),
+                        "claimed": cell(balance, currency),
                         "basis": _("Interest not worked out: %(reason)s") % {"reason": exc.message},
                     }
                 )
@@ -159,10 +169,10 @@ def dossier_data(
             charges.append(
                 {
                     "number": invoice.number,
-                    "interest": money(interest.interest, currency),
-                    "compensation": money(interest.compensation, currency),
-                    "fees": money(fees, currency),
-                    "claimed": money(claimed, currency),
+                    "interest": cell(interest.interest, currency),
+                    "compensation": cell(interest.compensation, currency),
+                    "fees": cell(fees, currency),
+                    "claimed": cell(claimed, currency),
                     "basis": say(interest.basis, code),
                 }
             )
@@ -183,6 +193,7 @@ def dossier_data(
             "client": party_data(client, code, home_country=organization.country),
             "client_code": client.code,
             "invoices": rows,
+            "amounts_in": _("Amounts in %(currency)s") % {"currency": single} if single else "",
             "charges": charges,
             "charges_title": _("Interest and compensation to %(date)s")
             % {"date": format_date(on, code)},
@@ -242,6 +253,7 @@ def _labels() -> dict[str, str]:
 def timeline(client: Client, *, on: date) -> list[tuple[date, int, str]]:
     """(day, order, text) of every step, e-mail, contact, promise, plan, dispute, hold and
     work stop of the client up to `on`, oldest first; words in the active language."""
+    from owed.dunning.labels import step_label
     from owed.dunning.models import (
         Action,
         Dispute,
@@ -251,7 +263,7 @@ def timeline(client: Client, *, on: date) -> list[tuple[date, int, str]]:
         Promise,
         WorkStop,
     )
-    from owed.web.labels import step_label
+    from owed.dunning.summaries import outcome_text, summary_text
 
     entries: list[tuple[date, int, str]] = []
 
@@ -273,13 +285,15 @@ def timeline(client: Client, *, on: date) -> list[tuple[date, int, str]]:
     for message in _sent_messages(client):
         add(message.sent_at.date(), 2, _("E-mail sent: %(subject)s") % {"subject": message.subject})
     for contact in Interaction.objects.filter(client=client).order_by("happened_on", "id"):
+        # owed's own summaries in the dossier's language; what someone wrote as written.
         parts = [
-            f"{contact.get_channel_display()}, {contact.get_direction_display()}: {contact.summary}"
+            f"{contact.get_channel_display()}, {contact.get_direction_display()}: "
+            f"{summary_text(contact)}"
         ]
         if contact.reason:
             parts.append(_("Reason: %(reason)s") % {"reason": contact.get_reason_display()})
         if contact.outcome:
-            parts.append(_("Outcome: %(outcome)s") % {"outcome": contact.outcome})
+            parts.append(_("Outcome: %(outcome)s") % {"outcome": outcome_text(contact)})
         add(contact.happened_on, 3, " · ".join(parts))
     for promise in Promise.objects.filter(client=client).prefetch_related("invoices"):
         add(

@@ -105,16 +105,20 @@ class QueueReport:
         }
 
 
-def actions_due(*, organization: Organization | None, now: datetime):
-    """Planned e-mail and letter actions whose time has come, oldest first."""
+def actions_due(*, organization: Organization | None, now: datetime, awaiting: bool = False):
+    """Planned e-mail and letter actions whose time has come, oldest first. An
+    organization that reviews what it sends (`review_before_sending`) sends only those a
+    user approved; `awaiting=True` lists the others instead."""
     due = Action.objects.filter(status=Action.Status.PLANNED, scheduled_for__lte=now).filter(
         Q(channels__contains="email") | Q(channels__contains="letter")
     )
+    approved = Q(organization__review_before_sending=False) | Q(review__approved_at__isnull=False)
+    due = due.exclude(approved) if awaiting else due.filter(approved)
     if organization is not None:
         due = due.filter(organization=organization)
-    return due.select_related("organization", "client", "client__organization", "invoice").order_by(
-        "scheduled_for", "id"
-    )
+    return due.select_related(
+        "organization", "client", "client__organization", "invoice", "review"
+    ).order_by("scheduled_for", "id")
 
 
 def queue_due(
@@ -177,6 +181,16 @@ def _queue_one(action: Action, now: datetime, dry_run: bool, letters: Path | Non
         return _settle(action, "failed", f"not sent: {type(exc).__name__}: {exc}", dry_run)
     if dry_run:
         return _outcome(action, "would_queue", composed)
+    return queue_composed(action, composed, now=now, letters=letters)
+
+
+def queue_composed(
+    action: Action, composed: Composed, *, now: datetime, letters: Path | None = None
+) -> Outcome:
+    """Queue the composed message of a planned action (once: an action taken meanwhile is
+    left alone), to go out at the first moment from `now` the client may be contacted."""
+    zone = _zone(action)
+    today = now.astimezone(zone).date()
     send_at = _send_at(action, now, zone)
     try:
         with transaction.atomic():
@@ -201,7 +215,7 @@ def _queue_one(action: Action, now: datetime, dry_run: bool, letters: Path | Non
             )
             _log(action, composed, today)
     except OwedError as exc:
-        return _settle(action, "failed", f"not sent: {exc.message}", dry_run)
+        return _settle(action, "failed", f"not sent: {exc.message}", False)
     where = ""
     if letters is not None and composed.letter is not None:
         letters.mkdir(parents=True, exist_ok=True)

@@ -53,13 +53,49 @@ def _language(client: Client, language: str | None) -> str:
     return check_language(language or client.language or client.organization.language or "en")
 
 
+# The US states whose late-payment law owed knows (owed.law), as each language names them
+# in "the law of ..." and "the courts of ...": en, vi, fa, th.
+_US_STATES: Final = {
+    "NY": ("New York", "New York", "نیویورک", "นิวยอร์ก"),
+    "CA": ("California", "California", "کالیفرنیا", "แคลิฟอร์เนีย"),
+    "TX": ("Texas", "Texas", "تگزاس", "เท็กซัส"),
+    "IL": ("Illinois", "Illinois", "ایلینوی", "อิลลินอยส์"),
+    "MA": ("Massachusetts", "Massachusetts", "ماساچوست", "แมสซาชูเซตส์"),
+    "FL": ("Florida", "Florida", "فلوریدا", "ฟลอริดา"),
+}
+_STATE_OF: Final = {
+    "en": "the State of {state}",
+    "vi": "bang {state}, Hoa Kỳ",
+    "fa": "ایالت {state}، ایالات متحده",
+    "th": "รัฐ{state} สหรัฐอเมริกา",
+}
+_LANGUAGE_INDEX: Final = {"en": 0, "vi": 1, "fa": 2, "th": 3}
+
+# English country names read with "the" before them: "the law of the United Kingdom".
+_THE_NAMES: Final = frozenset(
+    {"Netherlands", "Philippines", "Bahamas", "Gambia", "Maldives", "Seychelles", "Comoros"}
+)
+
+
 def jurisdiction_name(code: str, language: str) -> str:
-    """A jurisdiction (GB, US-CA, VN) as the language names it: the country, and the
-    subdivision's code after it (California is "United States (CA)")."""
+    """A jurisdiction (GB, US-CA, VN) as the language names it inside a sentence, after
+    "the law of" or "the courts of": "the United Kingdom", "Vietnam", "the State of
+    California"; a subdivision owed does not know is the country with its code after it
+    ("the United States (WA)")."""
+    code_language = check_language(language)
     country, _sep, part = (code or "").upper().partition("-")
     if not country:
         return ""
-    name = Locale.parse(LOCALES[check_language(language)]).territories.get(country, country)
+    if country == "US" and part in _US_STATES:
+        state = _US_STATES[part][_LANGUAGE_INDEX[code_language]]
+        if code_language == "en" and part == "MA":
+            return "the Commonwealth of Massachusetts"
+        return _STATE_OF[code_language].format(state=state)
+    name = Locale.parse(LOCALES[code_language]).territories.get(country, country)
+    if code_language == "en" and (
+        name.startswith("United ") or name.endswith((" Islands", " Republic")) or name in _THE_NAMES
+    ):
+        name = f"the {name}"
     return f"{name} ({part})" if part else name
 
 

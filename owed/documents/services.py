@@ -13,7 +13,7 @@ amounts and numbers from `owed.core.localize`. In Persian every left-to-right ru
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
@@ -255,11 +255,13 @@ def payment_data(
     currency: str,
     reference: str,
     language: str,
+    accounts: Sequence[PaymentAccount] | None = None,
 ) -> dict[str, Any] | None:
     """How to pay `amount`: the organization's payment account for `currency`, as labelled
     lines, with a QR code asking for `amount` with `reference` where the account has one.
 
-    The account is `payment_account_for(organization, currency)`. The QR code: VietQR for
+    The account is `payment_account_for(organization, currency, accounts)`: a page that
+    shows several invoices reads the accounts once and passes them. The QR code: VietQR for
     a Vietnamese bank account and VND, PromptPay for THB, EPC (SEPA) for an IBAN in the
     SEPA zone and EUR; any other account or currency is shown as text only. None when no
     account takes the currency or `amount` is not more than zero.
@@ -267,7 +269,7 @@ def payment_data(
     code = check_language(language)
     if amount <= 0:
         return None
-    account = payment_account_for(organization, currency)
+    account = payment_account_for(organization, currency, accounts)
     if account is None:
         return None
     payload = _qr_payload(account, amount, currency, reference)
@@ -302,10 +304,26 @@ def payment_data(
         }
 
 
-def payment_account_for(organization: Organization, currency: str) -> PaymentAccount | None:
+def payment_accounts(organization: Organization) -> list[PaymentAccount]:
+    """The organization's payment accounts, by id (what `payment_account_for` chooses from)."""
+    return list(PaymentAccount.objects.filter(organization=organization).order_by("id"))
+
+
+def payment_account_for(
+    organization: Organization,
+    currency: str,
+    accounts: Sequence[PaymentAccount] | None = None,
+) -> PaymentAccount | None:
     """The account a client pays `currency` into: the first (by id) kept for that
-    currency, else the first kept for any currency (blank); None when there is none."""
-    accounts = list(PaymentAccount.objects.filter(organization=organization).order_by("id"))
+    currency, else the first kept for any currency (blank); None when there is none.
+
+    `accounts`, when given, is `payment_accounts(organization)` read once before (no query)."""
+    if accounts is None:
+        accounts = payment_accounts(organization)
+    else:
+        accounts = sorted(
+            (a for a in accounts if a.organization_id == organization.pk), key=lambda a: a.pk
+        )
     for wanted in (currency, ""):
         for account in accounts:
             if account.currency == wanted:

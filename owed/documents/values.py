@@ -188,8 +188,9 @@ def _address(contact: Contact) -> str:
 def charges(draft: Draft) -> Charges | None:
     """What the law adds to the draft's invoices up to today; None (and a note) when it
     cannot be worked out for one of them, e.g. a rate the tables lack."""
-    from owed.law.services import invoice_charges, say
+    from owed.law.services import invoice_charges, rate_tables, say
 
+    tables = rate_tables()  # read once for all the draft's invoices
     found: dict[str, dict[str, Decimal]] = {
         name: defaultdict(Decimal)
         for name in ("interest", "compensation", "fees", "penalty", "claimed")
@@ -197,7 +198,7 @@ def charges(draft: Draft) -> Charges | None:
     bases: list[str] = []
     for line in draft.lines:
         try:
-            result = invoice_charges(line.invoice, until=draft.today)
+            result = invoice_charges(line.invoice, until=draft.today, tables=tables)
         except OwedError as exc:
             draft.notes.append(
                 f"sent without interest and fees: for {line.invoice.number}, {exc.message}"
@@ -300,6 +301,11 @@ def values(
         "signature": "\n".join(x for x in (org.name, org.email, org.phone) if x),
         "invoice_list": "\n".join(_invoice_line(line, part, code, days) for line in draft.lines),
         "invoice_numbers": part["list_separator"].join(x.invoice.number for x in draft.lines),
+        "invoices": (
+            part["invoices_one"] if len(draft.lines) == 1 else part["invoices_other"]
+        ).replace("{numbers}", part["list_separator"].join(x.invoice.number for x in draft.lines))
+        if draft.lines
+        else "",
         "total_balance": money(balances),
         "oldest_due_date": when(oldest.invoice.due_date) if oldest else "",
         "days_overdue": days(oldest.days_overdue) if oldest and oldest.days_overdue > 0 else "",

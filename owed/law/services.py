@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from owed.core import claims, rates
+from owed.core.basis import _R_IR_NO_DEMAND, missing_rate
 from owed.core.interest import (
     LAWS,
     Basis,
@@ -26,12 +27,20 @@ from owed.core.interest import (
     CaveatCode,
     InterestError,
     InterestResult,
+    Reason,
     check_contract_rate,
     contract_penalty,
     statutory_interest,
     step_fee,
 )
-from owed.core.localize import LanguageError, bidi_safe, check_language, format_date, format_number
+from owed.core.localize import (
+    LanguageError,
+    bidi_safe,
+    check_language,
+    format_date,
+    format_number,
+    to_persian_digits,
+)
 from owed.core.money import percent_of, round_money
 from owed.dunning.models import Action
 from owed.dunning.snapshot import CONTACTED
@@ -59,10 +68,10 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def say(text: Basis | Caveat, language: str | None = None) -> str:
-    """A basis or warning in `language` (default: the active one): the sentence from the
-    catalogues, its dates in the language's calendar and its figures in its digits; in
-    Persian, the left-to-right runs (an Act's English title) isolated."""
+def say(text: Basis | Caveat | Reason, language: str | None = None) -> str:
+    """A basis, warning or reason in `language` (default: the active one): the sentence
+    from the catalogues, its dates in the language's calendar and its figures in its
+    digits; in Persian, the left-to-right runs (an Act's English title) isolated."""
     language = language or translation.get_language() or "en"
     try:
         language = check_language(language)
@@ -72,6 +81,8 @@ def say(text: Basis | Caveat, language: str | None = None) -> str:
     for key, value in text.values.items():
         if _ISO_DAY.fullmatch(value):
             value = format_date(date.fromisoformat(value), language)
+        elif key.endswith("year"):  # a year is written without a thousands separator
+            value = to_persian_digits(value) if language == "fa" else value
         elif _NUMBER.fullmatch(value) and language != "en":
             value = format_number(Decimal(value), language)
         values[key] = value
@@ -80,6 +91,17 @@ def say(text: Basis | Caveat, language: str | None = None) -> str:
     if language == "fa":
         sentence = sentence.replace("%", "٪")  # the Persian percent sign
     return bidi_safe(sentence, language)
+
+
+def reason(error: InterestError | rates.UnknownRateError, language: str | None = None) -> str:
+    """Why interest cannot be worked out, in `language` (default: the active one), as
+    `say` writes a basis: a rate a table lacks, or what the law needs and the debt lacks.
+    An error without a translatable reason (input only a program gives) is its English."""
+    if isinstance(error, rates.UnknownRateError):
+        return say(missing_rate(error.table, error.day), language)
+    if error.reason is not None:
+        return say(error.reason, language)
+    return str(error)
 
 
 # --- rate tables ---------------------------------------------------------------------------
@@ -135,12 +157,20 @@ def law_for(jurisdiction: str, *, market_rate: Decimal | None = None) -> str:
     if code in LAWS:
         return code
     if code == "US":
-        raise OwedError("for the United States, name the state: US-NY, US-CA, US-TX, ...")
+        raise OwedError(
+            gettext("for the United States, name the state: %(examples)s")
+            % {"examples": "US-NY, US-CA, US-TX, ..."}
+        )
     if not code:
-        raise OwedError("the invoice has no governing jurisdiction and its client no country")
+        raise OwedError(
+            gettext("the invoice has no governing jurisdiction and its client no country")
+        )
     raise OwedError(
-        f"owed has no late-payment interest rules for {code} (it knows "
-        f"{', '.join(LAWS)} and the EU member states); put an agreed rate on the contract"
+        gettext(
+            "owed has no late-payment interest rules for %(code)s (it knows %(laws)s and the "
+            "EU member states); put an agreed rate on the contract"
+        )
+        % {"code": code, "laws": ", ".join(LAWS)}
     )
 
 
@@ -218,7 +248,13 @@ def invoice_charges(
             reference_rate=reference_rate,
         )
     except (InterestError, rates.UnknownRateError) as exc:
-        raise OwedError(str(exc)) from None
+        message = reason(exc)
+        if isinstance(exc, InterestError) and exc.reason and exc.reason.template == _R_IR_NO_DEMAND:
+            # The ledger's demand is a formal letter: say which.
+            message += " " + gettext(
+                "The first formal notice or demand letter sent to the client is the demand."
+            )
+        raise OwedError(message) from None
     warnings = [say(w) for w in result.warnings]
     # Fees and the penalty are on the invoice's balance on `until` (what the ledger says
     # is unpaid), not on the interest.

@@ -126,7 +126,6 @@ def user_add(
     Django's permissions are per user, so they can only be a first gate: the admin then
     checks the user's role in each object's own organization (see `owed.ledger.admin`).
     """
-    from django.contrib.auth.models import Permission
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
@@ -149,22 +148,25 @@ def user_add(
         Membership.objects.update_or_create(
             organization=organization, user=user, defaults={"role": role}
         )
-        # Admin permissions are per user, not per organization: a user who may change any
-        # of their organizations gets change rights, one who is read-only everywhere views.
-        # What decides is the admin's check of the role in the object's organization: a
-        # user read-only in one organization and member of another only views the first.
-        # The other apps' pages too: collections (read-only there), an organization's own
-        # texts for the steps, and its mail (server settings and the outbox).
-        permissions = Permission.objects.filter(
-            content_type__app_label__in=("ledger", "dunning", "documents", "mail")
-        )
-        if (
-            not Membership.objects.filter(user=user)
-            .exclude(role=Membership.Role.READ_ONLY)
-            .exists()
-        ):
-            permissions = permissions.filter(codename__startswith="view_")
-        user.user_permissions.set(permissions)
+        user_permissions_sync(user=user)
+
+
+def user_permissions_sync(*, user) -> None:
+    """Give the user the admin permissions their memberships call for (after a change)."""
+    from django.contrib.auth.models import Permission
+
+    # Admin permissions are per user, not per organization: a user who may change any
+    # of their organizations gets change rights, one who is read-only everywhere views.
+    # What decides is the admin's check of the role in the object's organization: a
+    # user read-only in one organization and member of another only views the first.
+    # The other apps' pages too: collections (read-only there), an organization's own
+    # texts for the steps, and its mail (server settings and the outbox).
+    permissions = Permission.objects.filter(
+        content_type__app_label__in=("ledger", "dunning", "documents", "mail")
+    )
+    if not Membership.objects.filter(user=user).exclude(role=Membership.Role.READ_ONLY).exists():
+        permissions = permissions.filter(codename__startswith="view_")
+    user.user_permissions.set(permissions)
 
 
 def payment_account_normalize(*, account: PaymentAccount) -> None:

@@ -25,6 +25,7 @@ import email.policy
 import logging
 import os
 import smtplib
+import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -508,6 +509,25 @@ def classify(exc: BaseException, server: MailServer) -> tuple[bool, int | None, 
         return False, None, f"The server {where} closed the connection ({detail})"
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return False, None, f"The server {where} does not support it: {exc}"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        # Retried like any connection failure: the messages wait while the server's
+        # certificate (or owed's list of trusted authorities) is put right.
+        reason = (exc.verify_message or str(exc)).rstrip(".")
+        return (
+            False,
+            None,
+            f"The server's certificate is not trusted ({reason}) at {where}: check the host "
+            "name, or, if the server's certificate is its own, give owed its authority's "
+            "certificate with SSL_CERT_FILE",
+        )
+    if isinstance(exc, ssl.SSLError):
+        reason = exc.reason or exc.strerror or str(exc)
+        return (
+            False,
+            None,
+            f"TLS with {where} failed ({reason}): does the server expect "
+            f"{'STARTTLS' if server.security == MailServer.Security.SSL else 'SSL/TLS'} instead?",
+        )
     if isinstance(exc, TimeoutError):
         return False, None, f"No answer from {where} within {server.timeout} seconds"
     if isinstance(exc, ConnectionRefusedError):

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from owed.ledger.models import Client, Organization
 
@@ -161,7 +162,7 @@ class Message(models.Model):
     to = models.TextField(_("to"))
     cc = models.TextField(_("cc"), blank=True)
     bcc = models.TextField(_("bcc"), blank=True)
-    subject = models.CharField(_("subject"), max_length=500)
+    subject = models.CharField(pgettext_lazy("e-mail", "subject"), max_length=500)
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)

@@ -1,13 +1,16 @@
-"""Writing to the outbox: queue a message, queue one again by a user's decision, set the
-mail server. Delivery itself is `owed.mail.delivery`; it runs after the queueing commits."""
+"""Writing to the outbox: queue a message, queue one again by a user's decision (retry a
+failed one, settle an uncertain one), set the mail server. Delivery itself is `owed.mail.delivery`; it runs after
+the queueing commits."""
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +21,8 @@ from owed.errors import OwedError
 from owed.ledger.models import Client, Contact, Organization
 from owed.mail.addresses import clean_addresses
 from owed.mail.models import Attachment, MailServer, Message
+
+log = logging.getLogger("owed.mail")
 
 # How many earlier Message-IDs a References header keeps: the first of the thread and the
 # latest ones (RFC 5322 §3.6.4 allows trimming the middle).
@@ -230,6 +235,115 @@ def message_requeue(
             message.refresh_from_db()
             _deliver_after_commit(message)
     return [found[i] for i in wanted]
+
+
+def message_retry(
+    *, organization: Organization, message_id: int, now: datetime | None = None
+) -> Message:
+    """Put a failed message back in the queue, as a user decided (once the recipient's
+    mailbox exists again, say): its attempts start from zero and it goes at the next
+    delivery. One transaction: the requeue (`message_requeue`, which keeps the last error
+    in the message's history) and a note on the client's record."""
+    from owed.dunning import summaries
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        before = (
+            Message.objects.filter(organization=organization, pk=message_id)
+            .values_list("last_error", flat=True)
+            .first()
+        )
+        [message] = message_requeue(
+            organization=organization, ids=[message_id], status=Message.Status.FAILED, now=now
+        )
+        _note(
+            organization,
+            message,
+            now,
+            summaries.message_retried(subject=message.subject, error=before or ""),
+            f"\nIt had failed with: {before}" if before else "",
+        )
+    log.info("message %s of %s queued again after it failed", message.pk, organization.slug)
+    return message
+
+
+def message_settle(
+    *, organization: Organization, message_id: int, sent: bool, now: datetime | None = None
+) -> Message:
+    """Settle an `uncertain` message (its sending was interrupted between the server's
+    answer and owed's record of it) as a user decided, having looked in the recipient's
+    mailbox or asked:
+
+    - `sent=True`: it arrived. It is recorded `sent` and never sent again.
+    - `sent=False`: it did not. It is queued again, attempts from zero, keeping its
+      Message-ID (`message_requeue`); if it had arrived after all, the client gets it
+      twice (a mail program that has it already shows it once).
+
+    One transaction, with a note on the client's record. Only an uncertain message of the
+    organization; one still `sending` becomes uncertain after the stale time
+    (`owed.mail.delivery.mark_stale`, which `owed messages` and Today run).
+    """
+    from owed.dunning import summaries
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .filter(organization=organization, pk=message_id)
+            .first()
+        )
+        if message is None:
+            raise OwedError(f"no message {message_id} in {organization.slug}")
+        if message.status != Message.Status.UNCERTAIN:
+            raise OwedError(
+                f"message {message.pk} is {message.status}: only an uncertain message is "
+                "settled this way"
+            )
+        if not sent:
+            [message] = message_requeue(
+                organization=organization,
+                ids=[message.pk],
+                status=Message.Status.UNCERTAIN,
+                now=now,
+            )
+            said = summaries.message_sent_again(subject=message.subject)
+        else:
+            before = f" Before: {message.last_error}" if message.last_error else ""
+            Message.objects.filter(pk=message.pk, status=Message.Status.UNCERTAIN).update(
+                status=Message.Status.SENT,
+                sent_at=message.claimed_at or now,
+                next_attempt_at=None,
+                claim="",
+                claimed_at=None,
+                last_error=f"Marked sent by the user at {now:%Y-%m-%d %H:%M} UTC: it had "
+                "arrived although its sending was interrupted." + before,
+                updated_at=now,
+            )
+            message.refresh_from_db()
+            said = summaries.message_marked_sent(subject=message.subject)
+        _note(organization, message, now, said)
+    log.info(
+        "uncertain message %s of %s settled: %s",
+        message.pk,
+        organization.slug,
+        "sent" if sent else "queued again",
+    )
+    return message
+
+
+def _note(organization: Organization, message: Message, now: datetime, said, more: str = ""):
+    """Note what a user did with a message on its client's record (none: no note)."""
+    from owed.dunning.services import note_log
+
+    if message.client_id is None:
+        return
+    note_log(
+        organization=organization,
+        client=message.client,
+        on=timezone.localdate(now, ZoneInfo(organization.timezone)),
+        note=said.english + more,
+        said=said,
+    )
 
 
 # The settings `mail_server_set` accepts; None leaves a setting as it is.

@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from owed.core.localize import format_number
-from owed.web.forms import AmountField, DateInput
+from owed.web.fields import LocalDateField
+from owed.web.forms import AmountField
 
 PROMISE_MAX_DAYS: Final = 30
 """How far ahead a client may promise to pay from the portal."""
@@ -41,7 +42,7 @@ class PortalForm(forms.Form):
 
 class PaidForm(PortalForm):
     invoice = forms.ChoiceField(label=_("Invoice"), required=False)
-    paid_on = forms.DateField(label=_("Day of payment"), widget=DateInput)
+    paid_on = LocalDateField(label=_("Day of payment"))
     amount = AmountField(label=_("Amount (optional)"), required=False)
     reference = forms.CharField(
         label=_("Payment reference (optional)"), max_length=200, required=False
@@ -64,7 +65,7 @@ class PaidForm(PortalForm):
 
 class PromiseForm(PortalForm):
     invoice = forms.ChoiceField(label=_("Invoice"), required=False)
-    until = forms.DateField(label=_("I will pay by"), widget=DateInput)
+    until = LocalDateField(label=_("I will pay by"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,25 +63,46 @@ def link_create(client: Client, *, now: datetime | None = None) -> tuple[PortalL
     return link, token
 
 
-def portal_token(client: Client, *, now: datetime | None = None) -> str:
-    """The token of a valid link for `client` with some life left, made if there is none."""
-    now = now or timezone.now()
-    link = _valid(now + REUSE_MARGIN).filter(client=client).order_by("-expires_at", "-pk").first()
-    if link is not None:
+def _newest(links) -> tuple[PortalLink, str] | None:
+    """The newest of `links` whose token still checks out, with its token."""
+    for link in links.order_by("-expires_at", "-pk")[:5]:
         token = token_for(link.seed)
         if token_hash(token) == link.token_hash:  # the secret key has not changed
-            return token
-    return link_create(client, now=now)[1]
+            return link, token
+    return None
+
+
+def current(client: Client, *, now: datetime | None = None) -> tuple[PortalLink, str] | None:
+    """The client's newest valid link and its token; None when it has none."""
+    return _newest(_valid(now or timezone.now()).filter(client=client))
+
+
+def portal_link(client: Client, *, now: datetime | None = None) -> tuple[PortalLink, str]:
+    """A valid link for `client` with some life left (`REUSE_MARGIN`), made if there is
+    none, and its token."""
+    now = now or timezone.now()
+    found = _newest(_valid(now + REUSE_MARGIN).filter(client=client))
+    return found if found is not None else link_create(client, now=now)
+
+
+def portal_token(client: Client, *, now: datetime | None = None) -> str:
+    """The token of a valid link for `client` with some life left, made if there is none."""
+    return portal_link(client, now=now)[1]
 
 
 def portal_path(token: str) -> str:
     return reverse("portal:home", args=[token])
 
 
+def url_for(token: str) -> str:
+    """The absolute URL of the portal page of `token` (`OWED_BASE_URL` + /p/<token>/)."""
+    base = getattr(settings, "OWED_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return base + portal_path(token)
+
+
 def portal_url(client: Client, *, now: datetime | None = None) -> str:
     """The absolute URL of `client`'s portal (`OWED_BASE_URL` + /p/<token>/)."""
-    base = getattr(settings, "OWED_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return base + portal_path(portal_token(client, now=now))
+    return url_for(portal_token(client, now=now))
 
 
 def find(token: str) -> PortalLink | None:

@@ -18,26 +18,48 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from owed.core.localize import format_amount, format_date
+from owed.core.localize import format_amount, format_date, format_number
 from owed.documents.pdf import DocumentError
-from owed.documents.services import invoice_pdf, payment_data
+from owed.documents.services import invoice_pdf, payment_accounts, payment_data
+from owed.dunning import summaries
 from owed.dunning.models import Dispute, Promise
 from owed.dunning.services import dispute_open, promise_record, reply_log
 from owed.errors import OwedError
-from owed.ledger.models import Invoice
+from owed.ledger.models import Invoice, PaymentAccount
 from owed.ledger.selectors import annotate_balance
 from owed.portal import links
 from owed.portal.forms import FORMS, PROMISE_MAX_DAYS
 from owed.portal.models import PortalLink
+from owed.portal.services import link_visited
+from owed.web.throttle import Throttle, client_address
 
 INVALID = 422
+TOO_MANY = 429
 SOURCE = "client portal"
+LANGUAGES = ("en", "vi", "fa", "th")
+
+UNKNOWN_TOKENS = Throttle("portal-unknown-tokens", limit=20, window=10 * 60)
+"""An address that tried `limit` unknown tokens in `window` seconds gets 429 for any other
+unknown token until the window has passed; valid links (and known, expired or revoked ones)
+are answered as usual."""
 
 
 def _language(code: str) -> str:
-    return code if code in ("en", "vi", "fa", "th") else "en"
+    return code if code in LANGUAGES else "en"
+
+
+def _texts(languages: list[str], make: Callable[[], dict]) -> list[dict]:
+    """`make()`'s texts in each language (once each), with the language and direction."""
+    texts = []
+    for code in dict.fromkeys(languages):
+        with translation.override(code):
+            texts.append(
+                {"language": code, "direction": "rtl" if code == "fa" else "ltr", **make()}
+            )
+    return texts
 
 
 def _secure(response: HttpResponse) -> HttpResponse:
@@ -51,24 +73,57 @@ def _secure(response: HttpResponse) -> HttpResponse:
 def gone(request: HttpRequest, link: PortalLink | None) -> HttpResponse:
     """The polite "link not valid" page (404), in English and the client's language."""
     language = _language(link.client.language) if link is not None else "en"
-    texts = []
-    for code in dict.fromkeys(["en", language]):
-        with translation.override(code):
-            texts.append(
-                {
-                    "language": code,
-                    "direction": "rtl" if code == "fa" else "ltr",
-                    "title": _("This link no longer works"),
-                    "body": _(
-                        "The link may have expired or been replaced by a newer one. "
-                        "Please use the link in our latest message, or reply to it and "
-                        "we will send you a new one."
-                    ),
-                }
-            )
+
+    def texts() -> dict:
+        return {
+            "title": _("This link no longer works"),
+            "body": _(
+                "The link may have expired or been replaced by a newer one. "
+                "Please use the link in our latest message, or reply to it and "
+                "we will send you a new one."
+            ),
+        }
+
     with translation.override("en"):
-        response = render(request, "portal/gone.html", {"texts": texts}, status=404)
+        context = {"texts": _texts(["en", language], texts)}
+        response = render(request, "portal/gone.html", context, status=404)
     return _secure(response)
+
+
+def too_many(request: HttpRequest, wait: int) -> HttpResponse:
+    """The plain "too many attempts" page (429), in English and the browser's language."""
+    minutes = max(1, -(-wait // 60))
+    browser = _language(translation.get_language_from_request(request))
+
+    def texts() -> dict:
+        shown = format_number(minutes, translation.get_language())
+        return {
+            "title": _("Too many attempts"),
+            "body": ngettext(
+                "Too many links that do not work were opened from your address. "
+                "Please try again in %(minutes)s minute.",
+                "Too many links that do not work were opened from your address. "
+                "Please try again in %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": shown},
+        }
+
+    with translation.override("en"):
+        context = {"texts": _texts(["en", browser], texts)}
+        response = render(request, "portal/gone.html", context, status=TOO_MANY)
+    response["Retry-After"] = str(wait)
+    return _secure(response)
+
+
+def _unknown(request: HttpRequest) -> HttpResponse:
+    """An unknown or tampered token: counted against the address, refused politely."""
+    address = client_address(request)
+    wait = UNKNOWN_TOKENS.blocked_for(address)
+    if wait:
+        return too_many(request, wait)
+    UNKNOWN_TOKENS.record_failure(address)
+    return gone(request, None)
 
 
 def portal_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -77,9 +132,11 @@ def portal_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         link = links.find(token)
-        if link is None or not links.is_valid(link):
+        if link is None:
+            return _unknown(request)
+        if not links.is_valid(link):
             return gone(request, link)
-        PortalLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+        link_visited(link)
         request.portal_token = token
         language = _language(link.client.language)
         timezone.activate(ZoneInfo(link.organization.timezone or "UTC"))
@@ -130,6 +187,14 @@ def _act(name: str, link: PortalLink, form, invoices: list[Invoice], today) -> s
             client=client,
             on=today,
             note=f"{'; '.join(parts)} (via the {SOURCE}).",
+            said=summaries.portal_paid(
+                invoices=chosen,
+                paid_on=data["paid_on"],
+                amount=data.get("amount"),
+                currency=chosen[0].currency if len({i.currency for i in chosen}) == 1 else "",
+                reference=data.get("reference") or "",
+            ),
+            via="portal",
         )
         return _("Thank you. We will check our account and update your invoices.")
     if name == "promise":
@@ -138,7 +203,7 @@ def _act(name: str, link: PortalLink, form, invoices: list[Invoice], today) -> s
             invoices=chosen,
             until=data["until"],
             on=today,
-            note=f"Promised via the {SOURCE}.",
+            via="portal",
         )
         return _("Thank you. We have noted that you will pay by %(date)s.") % {
             "date": format_date(data["until"], translation.get_language())
@@ -148,8 +213,9 @@ def _act(name: str, link: PortalLink, form, invoices: list[Invoice], today) -> s
         dispute_open(
             organization=organization,
             invoice=invoice,
-            reason=f"{data['reason']} (via the {SOURCE})",
+            reason=data["reason"],
             on=today,
+            via="portal",
         )
         return _("Thank you. We will look into it and stop the reminders meanwhile.")
     reply_log(
@@ -157,6 +223,8 @@ def _act(name: str, link: PortalLink, form, invoices: list[Invoice], today) -> s
         client=client,
         on=today,
         note=f"The client confirms receiving {numbers} (via the {SOURCE}).",
+        said=summaries.portal_received(invoices=chosen),
+        via="portal",
     )
     return _("Thank you for confirming.")
 
@@ -200,6 +268,7 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
             organization=organization, invoice__client=client, resolved_on=None
         ).values_list("invoice_id", flat=True)
     )
+    accounts = payment_accounts(organization) if invoices else []
     rows = []
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for invoice in invoices:
@@ -209,7 +278,7 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
                 "days_late": max(0, (today - invoice.due_date).days),
                 "promised_until": promised_until.get(invoice.pk),
                 "disputed": invoice.pk in disputed,
-                "payment": _payment(organization, invoice, language),
+                "payment": _payment(organization, invoice, language, accounts),
             }
         )
         totals[invoice.currency] += invoice.balance
@@ -231,7 +300,9 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
     return render(request, "portal/home.html", context, status=status)
 
 
-def _payment(organization, invoice: Invoice, language: str) -> dict | None:
+def _payment(
+    organization, invoice: Invoice, language: str, accounts: list[PaymentAccount]
+) -> dict | None:
     try:
         return payment_data(
             organization=organization,
@@ -239,6 +310,7 @@ def _payment(organization, invoice: Invoice, language: str) -> dict | None:
             currency=invoice.currency,
             reference=invoice.number,
             language=language,
+            accounts=accounts,
         )
     except (OwedError, ValueError):
         return None

@@ -12,22 +12,17 @@ from babel.numbers import NumberFormatError, parse_decimal
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from owed.core.localize import LOCALES, check_language
 from owed.core.money import MAX_AMOUNT, is_exact
 from owed.dunning.models import Interaction
 from owed.dunning.services import MAX_INSTALMENTS
 from owed.ledger.models import Language, Payment
+from owed.web.fields import LocalDateField
 
 _NUMBER = re.compile(r"-?[0-9][0-9.,]*")
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٬٫", "01234567890123456789,.")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def parse_amount(text: str, language: str) -> Decimal:
@@ -93,7 +88,7 @@ class SkipForm(forms.Form):
 
 
 class SnoozeForm(TodayForm):
-    until = forms.DateField(label=_("Quiet until"), widget=DateInput)
+    until = LocalDateField(label=_("Quiet until"))
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
     def clean_until(self):
@@ -112,9 +107,7 @@ class CallForm(TodayForm):
         choices=[("", "—"), *Interaction.Reason.choices],
         required=False,
     )
-    promised_for = forms.DateField(
-        label=_("Promised payment date"), required=False, widget=DateInput
-    )
+    promised_for = LocalDateField(label=_("Promised payment date"), required=False)
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -136,7 +129,7 @@ class CallForm(TodayForm):
 
 
 class PaymentForm(TodayForm):
-    date = forms.DateField(label=_("Received on"), widget=DateInput)
+    date = LocalDateField(label=_("Received on"))
     amount = AmountField(label=_("Amount"))
     method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
     reference = forms.CharField(label=_("Reference"), max_length=200, required=False)
@@ -165,7 +158,7 @@ class PaymentForm(TodayForm):
 
 
 class PromiseForm(TodayForm):
-    until = forms.DateField(label=_("Pay by"), widget=DateInput)
+    until = LocalDateField(label=_("Pay by"))
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
     def clean_until(self):
@@ -177,10 +170,9 @@ class PlanForm(TodayForm):
     every_days = forms.IntegerField(
         label=_("Days between instalments"), min_value=1, max_value=366, initial=30
     )
-    first_due = forms.DateField(
+    first_due = LocalDateField(
         label=_("First instalment due"),
         required=False,
-        widget=DateInput,
         help_text=_("Empty: one interval from today."),
     )
     grace_days = forms.IntegerField(
@@ -225,3 +217,67 @@ class LanguageForm(forms.Form):
 
 class OrganizationForm(forms.Form):
     organization = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Today: a message before it goes out ---------------------------------------------------
+
+
+class MessageEditForm(forms.Form):
+    """This one action's message in the user's own words; placeholders are checked as an
+    organization's step texts are (`owed.documents.models.text_problems`)."""
+
+    subject = forms.CharField(label=pgettext_lazy("e-mail", "Subject"), max_length=300)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=20_000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Placeholders such as {client_name} or {total_balance} are filled in when it is "
+            "sent; write {{ or }} for a brace."
+        ),
+    )
+    letter_body = forms.CharField(
+        label=_("Letter"),
+        max_length=20_000,
+        strip=False,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Empty: the letter says what the message says."),
+    )
+
+    def __init__(self, *args, language: str, letter: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not letter:
+            del self.fields["letter_body"]
+        for field in self.fields.values():
+            # Written in the client's language, which may not be the page's.
+            field.widget.attrs.update(lang=language, dir="rtl" if language == "fa" else "ltr")
+
+    def clean(self):
+        from owed.documents.models import text_problems
+
+        data = super().clean()
+        if "subject" in data:
+            data["subject"] = " ".join(data["subject"].split())
+        for name in ("subject", "body", "letter_body"):
+            for problem in text_problems(data.get(name) or ""):
+                self.add_error(name, problem)
+        if "body" in data and not data["body"].strip():
+            self.add_error("body", _("This field is required."))
+        return data
+
+
+# --- the invoice page: a step of its ladder now ---------------------------------------------
+
+
+class SendStepForm(forms.Form):
+    """A step of the invoice's ladder to send now; `choices` are (step, label) pairs, the
+    steps a user may send (`owed.dunning.step_now.step_choices`), those taken included so
+    that choosing one gets the service's reason for refusing it."""
+
+    step = forms.ChoiceField(label=_("Step"))
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = choices

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from owed.api.tokens import token_create
-from owed.dunning.models import Action, Dispute, Interaction, Plan, Promise
+from owed.dunning.models import Action, Dispute, Interaction, Plan, Promise, Snooze
 from owed.ledger.models import Client, Contact, Contract, Invoice, Payment
 from tests.api.conftest import Api, _user
 
@@ -27,7 +27,19 @@ READS = [
     ("/disputes", "dispute", "dispute"),
     ("/interactions", "interaction", "interaction"),
 ]
-MODELS = [Client, Contact, Contract, Invoice, Payment, Action, Promise, Plan, Dispute, Interaction]
+MODELS = [
+    Client,
+    Contact,
+    Contract,
+    Invoice,
+    Payment,
+    Action,
+    Promise,
+    Plan,
+    Dispute,
+    Interaction,
+    Snooze,
+]
 
 
 def _not_found(response, name: str, pk: int) -> None:
@@ -125,6 +137,14 @@ def _patches(theirs):
             theirs.contract.pk,
         ),
         ("post", f"/disputes/{theirs.dispute.pk}/resolve", {}, "dispute", theirs.dispute.pk),
+        ("post", f"/invoices/{theirs.overdue.pk}/write-off", {}, "invoice", theirs.overdue.pk),
+        (
+            "post",
+            f"/actions/{theirs.action.pk}/skip",
+            {"reason": "Taken over"},
+            "action",
+            theirs.action.pk,
+        ),
     ]
 
 
@@ -208,32 +228,46 @@ def _creates(mine, theirs):
             "client",
             theirs.client.pk,
         ),
+        (
+            "/snoozes",
+            {"invoice_id": theirs.overdue.pk, "until": "2999-12-31"},
+            "invoice",
+            theirs.overdue.pk,
+        ),
+        (
+            "/snoozes",
+            {"client_id": theirs.client.pk, "until": "2999-12-31"},
+            "client",
+            theirs.client.pk,
+        ),
     ]
 
 
-@pytest.mark.parametrize("n", range(4))
+@pytest.mark.parametrize("n", range(6))
 def test_changing_another_organizations_row_is_not_found_and_changes_nothing(
     api, ledger, their, counts, n
 ):
     method, url, data, name, pk = _patches(their)[n]
     before = counts()
-    changed = {
-        "client": Client.objects.get(pk=their.client.pk).name,
-        "contract": Contract.objects.get(pk=their.contract.pk).title,
-        "dispute": Dispute.objects.get(pk=their.dispute.pk).resolved_on,
-    }
+
+    def state() -> dict:
+        return {
+            "client": Client.objects.get(pk=their.client.pk).name,
+            "contract": Contract.objects.get(pk=their.contract.pk).title,
+            "dispute": Dispute.objects.get(pk=their.dispute.pk).resolved_on,
+            "invoice": Invoice.objects.get(pk=their.overdue.pk).written_off_on,
+            "action": Action.objects.get(pk=their.action.pk).status,
+        }
+
+    changed = state()
 
     _not_found(getattr(api, method)(url, data), name, pk)
 
     assert counts() == before
-    assert changed == {
-        "client": Client.objects.get(pk=their.client.pk).name,
-        "contract": Contract.objects.get(pk=their.contract.pk).title,
-        "dispute": Dispute.objects.get(pk=their.dispute.pk).resolved_on,
-    }
+    assert changed == state()
 
 
-@pytest.mark.parametrize("n", range(12))
+@pytest.mark.parametrize("n", range(14))
 def test_creating_with_a_link_to_another_organization_is_not_found(
     api, ledger, their, counts, org, n
 ):

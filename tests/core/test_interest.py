@@ -217,7 +217,7 @@ def test_vietnamese_debt_without_an_agreed_rate_bears_10_percent():
 
 
 def test_vietnamese_commercial_interest_needs_the_market_rate():
-    with pytest.raises(InterestError, match=r"market_rate; Commercial Law 2005 Art. 306"):
+    with pytest.raises(InterestError, match=r"Commercial Law 2005 \(Art. 306\) needs the average"):
         statutory_interest("VN-COMMERCIAL", D(1_000_000), "VND", date(2025, 1, 1), date(2025, 2, 1))
 
     result = statutory_interest(
@@ -287,15 +287,21 @@ def test_iranian_damages_are_never_negative_when_the_index_falls():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"currency": "USD", "demand_on": date(2018, 1, 1)}, "rial \\(IRR\\) debts only"),
-        ({"currency": "IRR"}, "demand_on"),
+        (
+            {"currency": "USD", "demand_on": date(2018, 1, 1)},
+            "in rials only, and this debt is in USD",
+        ),
+        ({"currency": "IRR"}, "no demand for payment has been made yet"),
     ],
 )
 def test_iranian_damages_need_rials_and_a_demand(kwargs, message):
-    with pytest.raises(InterestError, match=message):
+    with pytest.raises(InterestError, match=message) as raised:
         statutory_interest(
             "IR", D(1_000_000), due=date(2017, 5, 1), until=date(2019, 6, 1), **kwargs
         )
+    # The reason is a sentence for a user, with no argument names in it.
+    assert raised.value.reason is not None
+    assert "demand_on" not in str(raised.value) and "IRR" not in str(raised.value)
 
 
 def test_iranian_damages_before_any_demand_are_nothing_with_a_warning():

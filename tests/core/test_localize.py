@@ -255,10 +255,31 @@ def iso(text):
         ("«John Smith»، مدیر", f"«{iso('John Smith')}»، مدیر"),
         ("مبلغ ۱٬۲۳۴٬۵۶۷ ریال", "مبلغ ۱٬۲۳۴٬۵۶۷ ریال"),
         ("INV-1\nINV-2", f"{iso('INV-1')}\n{iso('INV-2')}"),
+        ("فاکتورهای INV-1، INV-2", f"فاکتورهای {iso('INV-1')}، {iso('INV-2')}"),
     ],
 )
 def test_persian_text_isolates_each_left_to_right_run(text, safe):
     assert bidi_safe(text, "fa") == safe
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("Saigon Kite Studio Co., Ltd.", iso("Saigon Kite Studio Co., Ltd.")),
+        ("  Empire Bagel Co. ", f"  {iso('Empire Bagel Co.')} "),
+        ("«Acme Ltd.»", iso("«Acme Ltd.»")),
+        (
+            "Lotus Co., Ltd.\nbilling@lotus.example",
+            f"{iso('Lotus Co., Ltd.')}\n{iso('billing@lotus.example')}",
+        ),
+        ("Acme Inc.\nشرکت آکمه", f"{iso('Acme Inc.')}\nشرکت آکمه"),
+        ("...", "..."),
+        ("", ""),
+    ],
+)
+def test_a_line_without_right_to_left_letters_is_isolated_whole(text, safe):
+    assert bidi_safe(text, "fa") == safe
+    assert bidi_safe(safe, "fa") == safe
 
 
 def test_a_persian_amount_keeps_its_left_to_right_mark_unisolated():
@@ -308,3 +329,24 @@ def test_bidi_safe_only_adds_isolates_and_leaves_no_latin_outside_one(text):
     assert safe.replace(LRI, "").replace(PDI, "") == text
     assert depth == 0
     assert not [char for char in outside if (char.isascii() and char.isalnum()) or char == "ไ"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "language", "text"),
+    [
+        ("1234.5", "GBP", "en", "1,234.50"),
+        ("1234.5", "EUR", "vi", "1.234,50"),
+        ("1629000000", "IRR", "fa", "۱٬۶۲۹٬۰۰۰٬۰۰۰"),
+        ("38070000", "VND", "th", "38,070,000"),
+        ("0", "THB", "th", "0.00"),
+    ],
+)
+def test_an_amount_without_its_symbol_keeps_the_currency_s_minor_units(
+    amount, currency, language, text
+):
+    assert format_amount(Decimal(amount), currency, language, symbol=False) == text
+
+
+def test_an_amount_without_its_symbol_is_still_refused_when_it_needs_rounding():
+    with pytest.raises(MoneyError):
+        format_amount(Decimal("1.5"), "VND", "en", symbol=False)

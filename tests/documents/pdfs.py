@@ -112,3 +112,51 @@ def path_operators(pdf: bytes) -> int:
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     content = page.get_contents().get_data().decode("latin-1")
     return len(re.findall(r"(?<![\w/])(?:m|l|c|h|re)(?=\s)", content))
+
+
+@dataclass(frozen=True)
+class Word:
+    page: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def words(pdf: bytes) -> list[Word]:
+    """Every word of the PDF with its box in points, as poppler's `pdftotext -bbox` finds it."""
+    found = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, check=True, capture_output=True
+    ).stdout.decode()
+    result: list[Word] = []
+    for number, page in enumerate(re.findall(r"<page .*?</page>", found, re.S), start=1):
+        for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+            page,
+        ):
+            result.append(Word(number, text, float(x0), float(y0), float(x1), float(y1)))
+    return result
+
+
+def overlapping_words(pdf: bytes, *, tolerance: float = 0.5) -> list[tuple[Word, Word]]:
+    """Pairs of words on the same line of a page whose boxes overlap across: text printed
+    over other text, as a table column too narrow for its content does.
+
+    Two words are on the same line when their boxes share most of their height (a word
+    with a mark above or below, in Thai or Vietnamese, is taller, not on another line).
+    """
+    pairs = []
+    by_page: dict[int, list[Word]] = {}
+    for word in words(pdf):
+        by_page.setdefault(word.page, []).append(word)
+    for page in by_page.values():
+        page.sort(key=lambda w: w.x0)
+        for i, one in enumerate(page):
+            for other in page[i + 1 :]:
+                if other.x0 >= one.x1 - tolerance:
+                    break
+                shared = min(one.y1, other.y1) - max(one.y0, other.y0)
+                if shared > 0.6 * min(one.y1 - one.y0, other.y1 - other.y0):
+                    pairs.append((one, other))
+    return pairs

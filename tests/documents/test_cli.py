@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from owed.cli import main
-from owed.core.localize import LRI, PDI
+from owed.core.localize import LRI, PDI, format_date
 from tests.documents.pdfs import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,9 @@ def test_template_show_prints_the_default_text_in_the_language_asked(owed, studi
 
     assert result.code == 0, result.stderr
     assert "credit_hold in vi (owed's default text)" in result.stderr
-    assert result.stdout.startswith("Subject: Tài khoản {account_number}: tạm ngừng tín dụng")
+    assert result.stdout.startswith(
+        "Subject: Mã khách hàng {account_number}: tạm ngừng hạn mức công nợ"
+    )
     assert "--- the letter ---" in result.stdout
 
 
@@ -201,6 +203,73 @@ def test_template_preview_fills_the_text_in_for_an_invoice(owed, invoice_for, re
     assert 'To: "สมชาย ใจดี" <boss@client.example>' in result.stderr
 
 
+def test_template_preview_fills_in_a_sample_instalment_and_promise_and_says_so(
+    owed, invoice_for, reachable
+):
+    invoice = invoice_for("fa")
+    reachable(invoice)
+
+    for step in ("instalment_pre_due_reminder", "instalment_reminder", "broken_promise"):
+        result = owed("template", "preview", step, "--invoice", invoice.number)
+        assert result.code == 0, (step, result.stderr)
+        assert result.stdout.startswith("Subject: "), step
+        assert "is shown" in result.stderr and "a sample" in result.stderr, step
+    answer = json.loads(
+        owed(
+            "template", "preview", "instalment_reminder", "--invoice", invoice.number, "--json"
+        ).stdout
+    )
+    assert answer["samples"] == ["instalment_number", "instalment_amount", "instalment_due_date"]
+    # Instalment 1 of 3 of the balance (14 500 000 rials), in Persian digits.
+    assert answer["subject"].startswith("سررسید قسط ۱ ")
+    assert "۴٬۸۳۳٬۳۳۳" in answer["text"]
+
+
+def test_template_preview_uses_the_invoice_s_plan_and_promise(owed, invoice_for, reachable):
+    from owed.dunning.services import plan_create, promise_record
+
+    invoice = invoice_for("en")
+    reachable(invoice)
+    today = invoice.organization.today()
+    promise_record(
+        organization=invoice.organization,
+        invoices=[invoice],
+        on=today - timedelta(days=3),
+        until=today - timedelta(days=1),
+    )
+    promised = json.loads(
+        owed("template", "preview", "broken_promise", "--invoice", invoice.number, "--json").stdout
+    )
+    plan_create(
+        organization=invoice.organization,
+        invoices=[invoice],
+        instalments=2,
+        every_days=10,
+        on=today,
+        first_due=today + timedelta(days=3),
+    )
+    planned = json.loads(
+        owed(
+            "template",
+            "preview",
+            "instalment_pre_due_reminder",
+            "--invoice",
+            invoice.number,
+            "--json",
+        ).stdout
+    )
+
+    assert (
+        promised["samples"] == []
+        and format_date(today - timedelta(days=1), "en") in (promised["subject"])
+    )
+    assert planned["samples"] == []
+    assert planned["subject"] == (
+        "Instalment 1 of your payment plan is due on "
+        + format_date(today + timedelta(days=3), "en")
+    )
+
+
 def test_tasks_lists_the_day_s_calls_with_their_scripts(owed, invoice_for, reachable, action_for):
     from owed.ledger.models import Contact
 
@@ -233,7 +302,7 @@ def test_send_composes_the_due_actions_before_it_delivers(owed, invoice_for, rea
     dry = owed("send", "--dry-run")
     assert dry.code == 0, dry.stderr
     assert "Would compose 1 messages from due actions; 0 failed, 0 skipped." in dry.stdout
-    assert "C-en reminder: Reminder: invoice INV-77-EN is overdue" in dry.stdout
+    assert "C-en reminder: Reminder: payment of invoice INV-77-EN is overdue" in dry.stdout
     assert not Message.objects.exists()
 
     answer = json.loads(owed("send", "--json").stdout)

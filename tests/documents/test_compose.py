@@ -192,7 +192,7 @@ def test_without_the_rate_the_notice_goes_without_interest_and_says_why(
     assert "Please pay the full amount by December 17, 2026." in composed.text
     [note] = composed.notes
     assert note.startswith("sent without interest and fees: for GB-1,")
-    assert "boe" in note
+    assert "Bank of England Bank Rate in force on June 30, 2026 is not known" in note
     assert [a.filename for a in composed.attachments] == ["letter-GB-1.pdf"]
 
 
@@ -364,7 +364,7 @@ def test_the_call_script_asks_about_the_work_states_the_facts_asks_why_and_agree
         == "Greet Sarah Lee, give your name and say that you are calling from Lotus Studio."
     )
     assert "was everything delivered as agreed" in script[1]
-    assert "invoice INV-77-EN for $1,450.55 was due on November 22, 2026" in script[2]
+    assert "$1,450.55 on invoice INV-77-EN was due on November 22, 2026" in script[2]
     assert any(line.startswith("Ask what is holding the payment up") for line in script)
     assert any(line.startswith("Agree a fixed payment date") for line in script)
     assert any("call again tomorrow" in line for line in script)
@@ -396,8 +396,45 @@ def test_a_preview_needs_no_e_mail_address_and_sends_nothing(invoice_for):
 
     composed = preview_step("formal_notice", invoice=invoice, language="en", today=TODAY)
 
-    assert composed.subject == "Formal notice: invoice INV-77-VI remains unpaid"
+    assert composed.subject == "Formal notice: payment of invoice INV-77-VI is overdue"
     assert composed.to == () and composed.attachments == ()
     assert "14,500,000" in composed.text
     assert composed.letter_text.startswith("Dear Công ty TNHH Hoa Sen,")
     assert "client C-vi has no contact with an e-mail address" in composed.notes
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        (
+            "en",
+            "Reminder: payment of invoice INV-77-EN is overdue",
+            "of invoices INV-77-EN, INV-78",
+        ),
+        (
+            "fa",
+            "صورت‌حساب \u2066INV-77-FA\u2069",
+            "صورت‌حساب‌های \u2066INV-77-FA\u2069، \u2066INV-78\u2069",
+        ),
+    ],
+)
+def test_the_invoices_are_named_in_the_singular_or_the_plural(
+    studio, invoice_for, reachable, action_for, language, one, two
+):
+    first = invoice_for(language)
+    second = invoice_create(
+        organization=studio,
+        client=first.client,
+        number="INV-78",
+        issue_date=first.issue_date,
+        due_date=DUE,
+        currency=first.currency,
+        lines=[LineInput("Hosting", Decimal(1), Decimal(300))],
+    )
+    reachable(first)
+
+    alone = compose(action_for(first, "reminder"), today=TODAY)
+    both = compose(action_for(first, "reminder", invoices=[first, second], key="both"), today=TODAY)
+
+    assert one in alone.subject
+    assert two in both.subject

@@ -269,3 +269,100 @@ def test_timeline_leaves_out_what_comes_after_the_day(case):
         case["client"], dossier_invoices(case["client"], on=TODAY), on=TODAY, language="en"
     )
     assert [row[0] for row in data["timeline"]] == ["December 3, 2026"]
+
+
+def test_the_dossier_appends_the_contract_of_its_invoices(case, studio):
+    from owed.ledger.models import Contract
+
+    contract = Contract.objects.create(
+        organization=studio,
+        client=case["client"],
+        code="CT-2026-042",
+        title="Website build",
+        scope="Design and build of the shop",
+        signed_on=date(2026, 3, 2),
+        price=Decimal(20000000),
+        currency="VND",
+        jurisdiction="VN",
+    )
+    case["first"].contract = contract
+    case["first"].save(update_fields=["contract"])
+
+    dossier = dossier_build(case["client"], on=ON, language="en")
+
+    assert [part.title for part in dossier.contracts] == ["CT-2026-042"]
+    contract_pages = page_count(dossier.contracts[0].content)
+    reader = PdfReader(io.BytesIO(dossier.pdf))
+    # The contract comes last, after the invoices, the letter and the payment history.
+    tail = "\n".join(page.extract_text() for page in reader.pages[-contract_pages:])
+    assert "CT-2026-042" in tail and "Website build" in tail
+    assert "Payment history" not in tail
+    names = zipfile.ZipFile(io.BytesIO(dossier_zip(dossier))).namelist()
+    assert "contracts/CT-2026-042.pdf" in names
+
+
+def test_documents_do_not_depend_on_the_web_pages():
+    from pathlib import Path
+
+    import owed.documents
+
+    folder = Path(owed.documents.__file__).parent
+    importing = [
+        path.name
+        for path in folder.glob("*.py")
+        if re.search(r"^\s*(from|import) owed\.web\b", path.read_text(), re.M)
+    ]
+    assert importing == []
+
+
+@pytest.fixture
+def rial_case(studio):
+    """An Iranian client with six overdue invoices in the billions of rials: the widest
+    amounts owed prints, next to dates in every language."""
+    client = Client.objects.create(
+        organization=studio,
+        code="SEPEHR",
+        name="شرکت بازرگانی سپهر تجارت کیش",
+        country="IR",
+        language="fa",
+        currency="IRR",
+    )
+    for n, total in enumerate(["1629000000", "4440000000", "190000000", "12345678000"]):
+        invoice_create(
+            organization=studio,
+            client=client,
+            number=f"INV-2026-{155 + n:04d}",
+            issue_date=date(2026, 4, 23),
+            due_date=date(2026, 6, 7 + n),
+            currency="IRR",
+            lines=[LineInput("طراحی", Decimal(1), Decimal(total), Decimal(0))],
+        )
+    return client
+
+
+@pytest.mark.parametrize("language", ["en", "vi", "fa", "th"])
+def test_the_summary_tables_never_print_one_column_over_another(rial_case, language):
+    from tests.documents.pdfs import first_page_png, overlapping_words, words
+
+    dossier = dossier_build(rial_case, on=ON, language=language)
+    summary = PdfReader(io.BytesIO(dossier.pdf))
+    writer_pages = dossier.summary_pages
+    first_page_png(dossier.pdf, f"dossier-rial-{language}")
+
+    clashes = [
+        (one.text, other.text)
+        for one, other in overlapping_words(dossier.pdf)
+        if one.page <= writer_pages
+        and any(c.isdigit() for c in one.text)
+        and any(c.isdigit() for c in other.text)
+    ]
+    assert clashes == []
+    if language != "fa":  # poppler reverses Persian digit runs; the boxes above suffice
+        found = {w.text for w in words(dossier.pdf) if w.page <= writer_pages}
+        data = dossier_data(rial_case, dossier_invoices(rial_case, on=ON), on=ON, language=language)
+        for row in data["invoices"]:
+            # Each cell is its own word(s): two cells run together would make one word.
+            for value in (row["due_date"], row["total"], row["balance"], row["days_overdue"]):
+                for token in value.replace("\xa0", " ").split():
+                    assert token in found, (token, value)
+    assert len(summary.pages) >= writer_pages

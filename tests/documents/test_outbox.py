@@ -167,7 +167,7 @@ def test_a_dry_run_composes_and_writes_nothing(invoice_for, reachable, action_fo
 
     [outcome] = report.outcomes
     assert outcome.status == "would_queue"
-    assert outcome.subject == "Reminder: invoice INV-77-EN is overdue"
+    assert outcome.subject == "Reminder: payment of invoice INV-77-EN is overdue"
     action.refresh_from_db()
     assert action.status == Action.Status.PLANNED
     assert not Message.objects.exists() and not Interaction.objects.exists()

@@ -109,7 +109,7 @@ def test_without_a_rate_the_law_of_the_jurisdiction_applies_and_no_work_stop_cla
     data = contract_data(contract, on=TODAY)
     words = " ".join(p for s in data["sections"] for p in s["paragraphs"])
 
-    assert "as the law of United Kingdom provides" in words
+    assert "as the law of the United Kingdom provides" in words
     assert not any("Stopping the work" in s["heading"] for s in data["sections"])
     assert data["note"] is None  # £1,200 and £2,800 fit the small-claims court
 

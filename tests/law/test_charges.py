@@ -128,7 +128,7 @@ def test_a_vietnamese_trade_penalty_is_capped_at_8_percent(books):
 def test_a_rate_the_tables_lack_is_a_clear_error_until_a_user_adds_it(books):
     client = books.client("C6", "GB")
     invoice = books.invoice(client, "GB-6", "2026-08-01", 1000)
-    with pytest.raises(OwedError, match="boe"):
+    with pytest.raises(OwedError, match="Bank of England Bank Rate in force on June 30, 2026"):
         services.invoice_charges(invoice, until=day("2026-11-22"))
     services.rate_add(
         table="boe", valid_from=day("2026-05-01"), rate=Decimal("3.5"), source="BoE, 30 Apr 2026"

@@ -7,11 +7,20 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from owed.ledger.models import Client, PaymentAccount
 from owed.ledger.services import LineInput, invoice_create
 from owed.portal import links
 from tests.web.conftest import books, member, owner, their, web  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Unknown tokens are counted per address in the cache: each test starts from none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

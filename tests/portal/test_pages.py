@@ -199,3 +199,39 @@ def test_a_persian_page_is_right_to_left_with_persian_digits(client, persian):
     assert format_date(invoice.due_date, "fa") in text
     assert "۲٬۵۰۰٬۰۰۰" in text
     assert "شرکت پارس" in text
+
+
+def _more_invoices(books, count: int) -> None:
+    from decimal import Decimal
+
+    from owed.ledger.services import LineInput, invoice_create
+
+    for n in range(count):
+        invoice_create(
+            organization=books.org,
+            client=books.client,
+            number=f"MORE-{n:03}",
+            issue_date=books.today - timedelta(days=30 + n),
+            due_date=books.today - timedelta(days=n),
+            currency="VND",
+            lines=[LineInput("Thiết kế", Decimal(1), Decimal(1_000_000))],
+        )
+
+
+def test_the_page_makes_as_many_queries_for_twelve_invoices_as_for_two(
+    client, books, page, account, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(page)  # the session and the link's first visit
+    with CaptureQueriesContext(connection) as two:
+        response = client.get(page)
+    assert response.text.count("0011004012345") == 2  # bank details for each invoice
+    _more_invoices(books, 10)
+
+    with django_assert_max_num_queries(len(two)):
+        response = client.get(page)
+
+    assert response.text.count("0011004012345") == 12
+    assert "MORE-009" in response.text

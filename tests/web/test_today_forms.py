@@ -161,4 +161,5 @@ def test_the_forms_only_get_and_post_where_they_should(web, books):
     assert web.get(f"/actions/{books.call.pk}/call/").status_code == 405
     assert web.post("/", {}).status_code == 405
     assert web.post("/receivables/", {}).status_code == 405
-    assert web.post("/clients/HOASEN/", {}).status_code == 405
+    # The client page takes only its portal-link forms: anything else is a bad request.
+    assert web.post("/clients/HOASEN/", {}).status_code == 400

@@ -1,6 +1,6 @@
 """/actions: what the collections runs (or a user) decided to do: messages, letters, tasks.
 
-Read-only here: runs decide actions, and sending them is the outbox's work.
+Runs decide actions, and sending them is the outbox's work; a user may skip a planned one.
 """
 
 from __future__ import annotations
@@ -11,17 +11,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from owed.api.auth import access_of
+from owed.api.errors import ApiError
 from owed.api.schemas import (
     READ,
     READ_ONE,
+    WRITE,
     Day,
     Id,
     PageQuery,
     PathId,
     Text,
+    day_or_today,
     filtered,
     money,
     owned,
@@ -29,6 +33,7 @@ from owed.api.schemas import (
     page_of,
     responses,
 )
+from owed.dunning.actions import action_skip as skip_planned
 from owed.dunning.models import Action, ActionLine
 from owed.ledger.models import Organization
 
@@ -138,3 +143,30 @@ def action_list(
 def action_read(request: HttpRequest, action_id: PathId) -> Action:
     organization = access_of(request).organization
     return owned(Action, organization, action_id, actions_of(organization))
+
+
+class SkipIn(Schema):
+    reason: Text(200, min_length=1) = Field(..., description="Why the action is not carried out.")
+    on: Day | None = Field(None, description="The day it is skipped; default today.")
+
+
+@router.post("/actions/{int:action_id}/skip", response=responses(200, ActionOut, WRITE))
+def action_skip(request: HttpRequest, action_id: PathId, payload: SkipIn) -> Action:
+    """Skip a planned action: it is not carried out, the ladder goes on to the next step,
+    and the reason is noted on the client's timeline. 409 if it is not planned any more."""
+    organization = access_of(request).organization
+    action = owned(Action, organization, action_id, actions_of(organization))
+    if action.status != Action.Status.PLANNED:
+        raise ApiError.conflict(
+            _("Only a planned action can be skipped; this one is %(status)s.")
+            % {"status": str(action.get_status_display()).lower()}
+        )
+    if not payload.reason.strip():
+        raise ApiError.invalid("reason", _("Say why the action is skipped."))
+    skip_planned(
+        organization=organization,
+        action=action,
+        reason=payload.reason,
+        on=day_or_today(payload.on, organization),
+    )
+    return actions_of(organization).get(pk=action.pk)

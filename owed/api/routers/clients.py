@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
-from owed.api import services
 from owed.api.auth import access_of
 from owed.api.schemas import (
     READ,
@@ -26,6 +25,7 @@ from owed.api.schemas import (
     responses,
     upper,
 )
+from owed.ledger import parties
 from owed.ledger.models import Client
 
 router = Router(tags=["clients"])
@@ -108,7 +108,7 @@ def client_read(request: HttpRequest, client_id: PathId) -> Client:
 def client_create(request: HttpRequest, payload: ClientIn) -> Status[Client]:
     """Create a client; its `code` must be new in the organization (409 otherwise)."""
     organization = access_of(request).organization
-    return Status(201, services.client_create(organization=organization, fields=payload.dict()))
+    return Status(201, parties.client_create(organization=organization, fields=payload.dict()))
 
 
 @router.patch("/clients/{int:client_id}", response=responses(200, ClientOut, WRITE))
@@ -116,4 +116,4 @@ def client_update(request: HttpRequest, client_id: PathId, payload: ClientPatch)
     """Change the fields given; the others stay as they are."""
     client = owned(Client, access_of(request).organization, client_id)
     fields = payload.dict(exclude_unset=True)
-    return services.client_update(client=client, fields=fields)
+    return parties.client_update(client=client, fields=fields)

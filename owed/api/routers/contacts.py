@@ -7,7 +7,6 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from owed.api import services
 from owed.api.auth import access_of
 from owed.api.schemas import (
     READ,
@@ -23,6 +22,7 @@ from owed.api.schemas import (
     page_of,
     responses,
 )
+from owed.ledger import parties
 from owed.ledger.models import Client, Contact
 
 router = Router(tags=["contacts"])
@@ -89,10 +89,10 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
     """Add a contact to one of the organization's clients."""
     client = owned(Client, access_of(request).organization, payload.client_id)
     fields = payload.dict(exclude={"client_id"})
-    return Status(201, services.contact_create(client=client, fields=fields))
+    return Status(201, parties.contact_create(client=client, fields=fields))
 
 
 @router.patch("/contacts/{int:contact_id}", response=responses(200, ContactOut, WRITE))
 def contact_update(request: HttpRequest, contact_id: PathId, payload: ContactPatch) -> Contact:
     contact = owned(Contact, access_of(request).organization, contact_id)
-    return services.contact_update(contact=contact, fields=payload.dict(exclude_unset=True))
+    return parties.contact_update(contact=contact, fields=payload.dict(exclude_unset=True))

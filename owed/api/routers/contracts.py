@@ -8,7 +8,6 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from owed.api import services
 from owed.api.auth import access_of
 from owed.api.schemas import (
     READ,
@@ -33,6 +32,7 @@ from owed.api.schemas import (
     page_of,
     responses,
 )
+from owed.ledger import parties
 from owed.ledger.models import Client, Contract
 
 router = Router(tags=["contracts"])
@@ -166,7 +166,7 @@ def contract_create(request: HttpRequest, payload: ContractIn) -> Status[Contrac
     currency = currency_in(payload.currency or client.currency)
     fields = _fields(payload, currency, creating=True)
     fields["currency"] = currency
-    return Status(201, services.contract_create(client=client, fields=fields))
+    return Status(201, parties.contract_create(client=client, fields=fields))
 
 
 @router.patch("/contracts/{int:contract_id}", response=responses(200, ContractOut, WRITE))
@@ -177,4 +177,4 @@ def contract_update(request: HttpRequest, contract_id: PathId, payload: Contract
     fields = _fields(payload, currency, creating=False)
     if payload.currency is not None:
         fields["currency"] = currency
-    return services.contract_update(contract=contract, fields=fields)
+    return parties.contract_update(contract=contract, fields=fields)

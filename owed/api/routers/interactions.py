@@ -51,7 +51,15 @@ class InteractionOut(Schema):
     channel: Channel
     direction: Direction
     happened_on: date
-    summary: str
+    summary: str = Field(description="What happened, in English as stored.")
+    code: str = Field(
+        description="What owed logged (skipped, written_off, promise, dispute, "
+        "dispute_resolved, plan, snooze, call, reply, portal_paid, portal_received...), "
+        "for writing the summary in another language; empty for words someone wrote."
+    )
+    params: dict = Field(
+        description="The details the coded summary names: invoice numbers, ISO days..."
+    )
     reason: CallReason | Literal[""]
     outcome: str
     note: str

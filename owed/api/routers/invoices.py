@@ -43,6 +43,7 @@ from owed.api.schemas import (
 )
 from owed.core import invoicing
 from owed.core.money import MAX_AMOUNT
+from owed.dunning.actions import write_off_record
 from owed.ledger import services as ledger
 from owed.ledger.models import Client, Contract, Invoice, InvoiceLine, Organization
 from owed.ledger.selectors import annotate_balance
@@ -228,3 +229,30 @@ def _check_total(lines: list[LineInput], currency: str) -> None:
         total = MAX_AMOUNT
     if total >= MAX_AMOUNT:
         raise ApiError.invalid("lines", _("The invoice total is too large."))
+
+
+class WriteOffIn(Schema):
+    on: Day | None = Field(None, description="The day of the write-off; default today.")
+    note: Text(10000) = Field("", description="Why, for the client's timeline.")
+
+
+@router.post("/invoices/{int:invoice_id}/write-off", response=responses(200, InvoiceOut, WRITE))
+def invoice_write_off(request: HttpRequest, invoice_id: PathId, payload: WriteOffIn) -> Invoice:
+    """Write the invoice off: it leaves the receivables (state `written_off`) and keeps its
+    history; the actions still planned for it alone are skipped, and the write-off is noted
+    on the client's timeline. 409 if it is written off already, 400 if nothing is owed."""
+    organization = access_of(request).organization
+    invoice = owned(Invoice, organization, invoice_id, invoices_of(organization))
+    if invoice.written_off_on is not None:
+        raise ApiError.conflict(_("This invoice is written off already."))
+    if invoice.balance <= 0:
+        raise ApiError.invalid(
+            None, _("Nothing is owed on this invoice: there is nothing to write off.")
+        )
+    write_off_record(
+        organization=organization,
+        invoice=invoice,
+        on=day_or_today(payload.on, organization),
+        note=payload.note,
+    )
+    return invoices_of(organization).get(pk=invoice.pk)

@@ -1,4 +1,10 @@
-"""The log of everything said and done with a client."""
+"""The log of everything said and done with a client.
+
+`summary` is the line shown for the interaction, in English as stored. A summary written
+by owed itself also keeps its `code` and `params`, so that pages write it in the reader's
+language (`owed.dunning.summaries.summary_text`); a summary someone wrote (a note, the
+subject of a message sent in the client's language) has no code and is shown as stored.
+"""
 
 from __future__ import annotations
 
@@ -56,6 +62,21 @@ class Interaction(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     happened_on = models.DateField(_("date"))
     summary = models.CharField(_("summary"), max_length=300)
+    code = models.CharField(
+        _("summary code"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "What happened, for writing the summary in the reader's language "
+            "(owed.dunning.summaries); empty for a summary as someone wrote it."
+        ),
+    )
+    params = models.JSONField(
+        _("summary details"),
+        default=dict,
+        blank=True,
+        help_text=_("The invoice numbers, days and other details the summary names."),
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)

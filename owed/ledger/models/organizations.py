@@ -42,6 +42,13 @@ class Organization(models.Model):
     email = models.EmailField(blank=True, verbose_name=_("e-mail"))
     phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     website = models.URLField(blank=True, verbose_name=_("website"))
+    review_before_sending = models.BooleanField(
+        _("review before sending"),
+        default=False,
+        help_text=_(
+            "Send an e-mail or letter of the collections only once a user has approved it on Today."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:

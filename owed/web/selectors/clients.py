@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Max, Q
 
 from owed.dunning.models import Action, Dispute, Hold, Interaction, Plan, Promise, Snooze, WorkStop
+from owed.dunning.summaries import action_reason_text, note_shown, summary_text
 from owed.ledger.models import Allocation, Client, Contract, Invoice, Organization
 from owed.ledger.selectors import annotate_balance
 from owed.web.risk import Grade, History, risk_grade
@@ -29,11 +30,16 @@ class Event:
     subject: object
     amount: Decimal | None = None
     currency: str = ""
+    text: str = ""
+    """An interaction's summary, or why an action was skipped, in the reader's language
+    (`owed.dunning.summaries`)."""
+    detail: str = ""
+    """An interaction's note, when it is not the summary again."""
 
 
 def timeline(*, organization: Organization, client: Client) -> tuple[list[Event], bool]:
     """Everything that happened with the client, newest first, and whether older events
-    were left out (beyond `TIMELINE_LIMIT`)."""
+    were left out (beyond `TIMELINE_LIMIT`); summaries in the active language."""
     events: list[Event] = []
     limit = TIMELINE_LIMIT + 1
     own = {"organization": organization, "client": client}
@@ -56,13 +62,24 @@ def timeline(*, organization: Organization, client: Client) -> tuple[list[Event]
         .prefetch_related("lines__invoice")
         .order_by("-decided_on", "-id")[:limit]
     ):
-        events.append(Event(action.decided_on, "action", 40, action))
+        events.append(
+            Event(action.decided_on, "action", 40, action, text=action_reason_text(action.reason))
+        )
     for interaction in (
         Interaction.objects.filter(**own)
         .select_related("invoice")
         .order_by("-happened_on", "-id")[:limit]
     ):
-        events.append(Event(interaction.happened_on, "interaction", 50, interaction))
+        events.append(
+            Event(
+                interaction.happened_on,
+                "interaction",
+                50,
+                interaction,
+                text=summary_text(interaction),
+                detail=note_shown(interaction),
+            )
+        )
     for promise in (
         Promise.objects.filter(**own)
         .prefetch_related("invoices")

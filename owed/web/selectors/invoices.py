@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
 
 from owed.core import decide as core
-from owed.core.ladder import Condition, Policy, Step
-from owed.dunning import snapshot
-from owed.dunning.models import Action, ClientPolicy, Dispute, Plan, Promise, Snooze
-from owed.dunning.models import Policy as StoredPolicy
+from owed.core.ladder import Condition, Step
+from owed.core.rates import RateTable
+from owed.dunning.models import Action, Dispute, Plan, Promise, Snooze
+from owed.dunning.step_now import StepChoice, client_policy, step_choices
 from owed.errors import OwedError
 from owed.law.services import InvoiceCharges, invoice_charges, say
-from owed.ledger.models import Client, Invoice, Organization
+from owed.ledger.models import Invoice, Organization
 from owed.ledger.selectors import annotate_balance
 
 
@@ -25,26 +26,6 @@ def invoice_of(*, organization: Organization, number: str) -> Invoice | None:
         .select_related("client", "contract")
         .first()
     )
-
-
-def client_policy(*, organization: Organization, client: Client) -> Policy:
-    """The policy that chases the client: its own, else its segment's, else the default."""
-    default, by_name = snapshot.policies(organization)
-    own = (
-        ClientPolicy.objects.filter(client=client, policy__organization=organization)
-        .values_list("policy__name", flat=True)
-        .first()
-    )
-    if own is None:
-        for stored in (
-            StoredPolicy.objects.filter(organization=organization)
-            .exclude(countries="", client_kind="")
-            .order_by("name")
-        ):
-            if stored.covers(client.country, client.kind):
-                own = stored.name
-                break
-    return by_name.get(own, default) if own else default
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +136,17 @@ class Charges:
     """The legal ground, in the active language."""
 
 
-def charges(*, invoice: Invoice, today: date) -> Charges | None:
-    """What may be charged on the invoice today; None when it is not late."""
+def charges(
+    *, invoice: Invoice, today: date, tables: Mapping[str, RateTable] | None = None
+) -> Charges | None:
+    """What may be charged on the invoice today; None when it is not late.
+
+    `tables` (`owed.law.services.rate_tables()`) lets a caller showing several invoices
+    read the rate tables once; left out, they are read here."""
     if invoice.balance <= 0 or invoice.written_off_on is not None or invoice.due_date >= today:
         return None
     try:
-        result = invoice_charges(invoice, until=today)
+        result = invoice_charges(invoice, until=today, tables=tables)
     except OwedError as exc:
         return Charges(None, exc.message)
     return Charges(result, "", say(result.interest.basis))
@@ -191,3 +177,11 @@ def history(*, organization: Organization, invoice: Invoice) -> dict:
         ),
         "lines": list(invoice.lines.order_by("position", "id")),
     }
+
+
+def send_choices(*, organization: Organization, invoice: Invoice, today: date) -> list[StepChoice]:
+    """The steps of the invoice's ladder a user may send now (see
+    `owed.dunning.step_now.step_choices`); none when nothing is owed on it."""
+    if invoice.balance <= 0 or invoice.written_off_on is not None:
+        return []
+    return step_choices(organization=organization, invoice=invoice, today=today)

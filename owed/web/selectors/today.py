@@ -1,4 +1,6 @@
-"""Today: the actions the runs planned up to today, grouped by step, most important first."""
+"""Today: the actions the runs planned up to today, grouped by step, most important first;
+the messages whose delivery failed or was interrupted; and the preview of a planned e-mail
+or letter."""
 
 from __future__ import annotations
 
@@ -11,13 +13,17 @@ from zoneinfo import ZoneInfo
 from django.db.models import Sum
 
 from owed.core import decide as core
-from owed.dunning.models import Action, ActionLine
+from owed.documents.compose import Composed, CompositionError, NothingOwed, compose
+from owed.dunning.actions import is_message
+from owed.dunning.models import Action, ActionLine, ActionReview
 from owed.dunning.presenters import step_order
-from owed.ledger.models import Client, Invoice, Organization
+from owed.ledger.models import Client, Invoice, Language, Organization
 from owed.ledger.selectors import annotate_balance, invoices_with_balance
+from owed.mail.models import Message
 from owed.web.labels import step_label
 
 ROWS_PER_GROUP = 100
+FAILED_SHOWN = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,8 @@ class Row:
     """The page's forms for the row (set by the view)."""
     open_form: str = ""
     """The form shown open (one re-shown with its errors)."""
+    preview: Preview | None = None
+    """The message's preview, shown open (set by the view for one row at most)."""
 
     @property
     def is_call(self) -> bool:
@@ -51,6 +59,25 @@ class Row:
     @property
     def is_task(self) -> bool:
         return self.action.channel_list == ["task"]
+
+    @property
+    def is_message(self) -> bool:
+        return is_message(self.action)
+
+    @property
+    def review(self) -> ActionReview | None:
+        try:
+            return self.action.review  # select_related by `today_groups`
+        except ActionReview.DoesNotExist:
+            return None
+
+    @property
+    def edited(self) -> bool:
+        return self.review is not None and self.review.edited
+
+    @property
+    def approved(self) -> bool:
+        return self.review is not None and self.review.approved
 
 
 @dataclass(slots=True)
@@ -61,6 +88,11 @@ class Group:
     rows: list[Row] = field(default_factory=list)
     hidden: int = 0
     """Rows beyond `ROWS_PER_GROUP`, not shown."""
+
+    @property
+    def to_approve(self) -> list[int]:
+        """The ids of the group's messages shown and not approved yet."""
+        return [r.action.pk for r in self.rows if r.is_message and not r.approved]
 
 
 def end_of_day(organization: Organization, day: date) -> datetime:
@@ -83,7 +115,9 @@ def today_groups(*, organization: Organization, today: date) -> list[Group]:
     """Planned actions up to today by step: calls first, then the user's other tasks, then
     what goes out, each in ladder order; in a step, the largest share of the receivables first, then the
     most days late."""
-    actions = list(planned_actions(organization=organization, today=today).select_related("client"))
+    actions = list(
+        planned_actions(organization=organization, today=today).select_related("client", "review")
+    )
     if not actions:
         return []
     invoice_ids: dict[int, list[int]] = defaultdict(list)
@@ -154,3 +188,116 @@ def _outstanding(organization: Organization) -> dict[str, Decimal]:
         .annotate(s=Sum("balance"))
     )
     return {r["currency"]: r["s"] for r in rows}
+
+
+# --- failed deliveries --------------------------------------------------------------------------
+
+
+def failed_messages(*, organization: Organization, limit: int = FAILED_SHOWN) -> tuple[list, int]:
+    """The organization's messages whose delivery failed for good, latest first (at most
+    `limit`), and how many there are in all."""
+    failed = Message.objects.filter(organization=organization, status=Message.Status.FAILED)
+    shown = list(
+        failed.select_related("client", "action")
+        .defer("text", "html", "references")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+    total = len(shown) if len(shown) < limit else failed.count()
+    return shown, total
+
+
+def uncertain_messages(
+    *, organization: Organization, now: datetime | None = None, limit: int = FAILED_SHOWN
+) -> tuple[list, int]:
+    """The organization's messages whose sending was interrupted, latest first (at most
+    `limit`), and how many there are in all: those marked `uncertain`, and those left
+    `sending` past the stale time, which the next `owed send` marks so
+    (`owed.mail.delivery.mark_stale`)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from owed.mail.delivery import stale_after
+
+    cutoff = (now or timezone.now()) - stale_after()
+    found = Message.objects.filter(organization=organization).filter(
+        Q(status=Message.Status.UNCERTAIN) | Q(status=Message.Status.SENDING, claimed_at__lt=cutoff)
+    )
+    shown = list(
+        found.select_related("client", "action")
+        .defer("text", "html", "references")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+    total = len(shown) if len(shown) < limit else found.count()
+    return shown, total
+
+
+# --- the preview of a message ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Preview:
+    """A planned e-mail or letter as the outbox would compose it now."""
+
+    action: Action
+    composed: Composed | None = None
+    problem: str = ""
+    """Why it cannot be composed: ``nothing_owed``, ``other`` (see `detail`), or empty."""
+    detail: str = ""
+    language: str = ""
+    edited: bool = False
+    no_email: bool = False
+    no_postal: bool = False
+    form: object = None
+    """The edit form (set by the view, for a user who may change things)."""
+
+    @property
+    def language_name(self) -> str:
+        return dict(Language.choices).get(self.language, self.language)
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language == "fa" else "ltr"
+
+    @property
+    def by_letter(self) -> bool:
+        return "letter" in self.action.channel_list
+
+    @property
+    def attachments(self) -> list[tuple[int, str]]:
+        names = self.composed.attachment_names if self.composed else ()
+        return list(enumerate(names))
+
+
+def message_action(*, organization: Organization, pk: int) -> Action | None:
+    """The organization's e-mail or letter action `pk` (whatever its status), or None."""
+    action = (
+        Action.objects.filter(organization=organization, pk=pk)
+        .select_related("organization", "client", "client__organization", "invoice", "review")
+        .first()
+    )
+    return action if action is not None and is_message(action) else None
+
+
+def action_preview(action: Action) -> Preview:
+    """The message of a planned action as it would go now, without rendering its PDFs
+    (their names are listed) and without needing the client's address (its lack is
+    said)."""
+    preview = Preview(action=action)
+    try:
+        review = action.review
+    except ActionReview.DoesNotExist:
+        review = None
+    preview.edited = review is not None and review.edited
+    try:
+        composed = compose(action, files=False, require_recipient=False)
+    except NothingOwed as exc:
+        preview.problem, preview.detail = "nothing_owed", exc.message
+        return preview
+    except CompositionError as exc:
+        preview.problem, preview.detail = "other", exc.message
+        return preview
+    preview.composed = composed
+    preview.language = composed.language
+    preview.no_email = not composed.to
+    preview.no_postal = preview.by_letter and not action.client.address.strip()
+    return preview

@@ -95,6 +95,15 @@ def step(code: str) -> str:
 
 
 @register.filter
+def reason(text: str) -> str:
+    """A reason owed wrote (an action's, a dispute's) in the page's language; a user's own
+    as typed (`owed.dunning.summaries.action_reason_text`)."""
+    from owed.dunning.summaries import action_reason_text
+
+    return action_reason_text(str(text or ""))
+
+
+@register.filter
 def bucket(code: str) -> str:
     return str(BUCKETS.get(code, code))
 

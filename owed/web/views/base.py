@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django_htmx.http import HttpResponseClientRedirect
 
 from owed.errors import OwedError
+from owed.ledger.models import Membership
 from owed.web.access import Access, access_for
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -67,6 +68,23 @@ def member_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             timezone.deactivate()
 
     return wrapper
+
+
+def is_owner(access: Access) -> bool:
+    return access.role == Membership.Role.OWNER
+
+
+def owner_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page every member sees and only an owner changes (the settings): as
+    `member_view`, and a POST from a member or a read-only member is refused with 403."""
+
+    @wraps(view)
+    def check(request: HttpRequest, access: Access, *args, **kwargs) -> HttpResponse:
+        if request.method not in SAFE_METHODS and not is_owner(access):
+            raise PermissionDenied("owners only")
+        return view(request, access, *args, **kwargs)
+
+    return member_view(check)
 
 
 def page(request: HttpRequest, access: Access, template: str, context: dict, status: int = 200):

@@ -1,6 +1,7 @@
 """An invoice's page (`/invoices/<number>/`): balance, ladder position, next step,
-interest to date, and the forms that act on it. Every form posts to the page itself with
-its name in `form`; each calls the service the CLI calls."""
+interest to date, and the forms that act on it, sending a step of its ladder now among
+them. Every form posts to the page itself with its name in `form`; each calls the service
+the CLI calls."""
 
 from __future__ import annotations
 
@@ -11,27 +12,57 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from owed.dunning.actions import write_off_record
+from owed.dunning.labels import step_label
 from owed.dunning.services import (
     dispute_open,
     dispute_resolve,
     plan_create,
     promise_record,
     snooze_create,
-    write_off_record,
 )
+from owed.dunning.step_now import invoice_step_send
 from owed.errors import OwedError
 from owed.ledger.services import payment_record
 from owed.web import forms as f
 from owed.web.access import Access
 from owed.web.selectors import invoices as sel
+from owed.web.templatetags.owed_web import day
 from owed.web.views.base import INVALID, member_view, page, service_error
+from owed.web.views.today import say_sent
 
 
-def _forms(invoice, today, data=None, only: str | None = None) -> dict:
-    """The forms that fit the invoice's state, by name; `only` is bound to `data`."""
+def _step_label(choice) -> str:
+    """A step to send now as the list of steps shows it: its name, and what became of it."""
+    name = step_label(choice.code)
+    shown = choice.shown
+    if shown is None:
+        return name
+    values = {
+        "step": name,
+        "day": day(shown.decided_on, "short"),
+        "status": str(shown.get_status_display()).lower(),
+    }
+    if choice.state == "planned":
+        return _("%(step)s (planned for %(day)s: it goes now)") % values
+    if choice.state == "again" and choice.last is None:
+        return _("%(step)s (%(status)s on %(day)s: it goes now)") % values
+    if choice.state == "again":
+        return _("%(step)s (%(status)s on %(day)s: a new one goes)") % values
+    if choice.state == "today":
+        return _("%(step)s (%(status)s on %(day)s: again tomorrow)") % values
+    return _("%(step)s (%(status)s on %(day)s)") % values
+
+
+def _forms(invoice, today, data=None, only: str | None = None, steps=()) -> dict:
+    """The forms that fit the invoice's state, by name; `only` is bound to `data`.
+    `steps`: the steps that may be sent now (`sel.send_choices`)."""
     is_open = invoice.balance > 0 and invoice.written_off_on is None
     has_dispute = invoice.disputes.filter(resolved_on=None).exists()
     makers = {}
+    if is_open and steps:
+        choices = [(c.code, _step_label(c)) for c in steps]
+        makers["send"] = lambda d: f.SendStepForm(d, prefix="send", choices=choices)
     if invoice.written_off_on is None:
         makers["payment"] = lambda d: f.PaymentForm(
             d, prefix="payment", today=today, currency=invoice.currency, initial={"date": today}
@@ -114,13 +145,30 @@ def invoice(request, access: Access, number: str):
         raise Http404("no such invoice")
     today = organization.today()
     posted = request.POST.get("form") if request.method == "POST" else None
-    forms = _forms(found, today, request.POST, only=posted) if access.can_write else {}
+    forms = {}
+    if access.can_write:
+        steps = sel.send_choices(organization=organization, invoice=found, today=today)
+        forms = _forms(found, today, request.POST, only=posted, steps=steps)
     status = 200
     if posted is not None:
         form = forms.get(posted)
         if form is None:
             return HttpResponseBadRequest(_("This form does not apply to the invoice now."))
-        if form.is_valid():
+        if posted == "send" and form.is_valid():
+            # Not in a transaction: the message is delivered once its queueing committed.
+            try:
+                sent = invoice_step_send(
+                    organization=organization,
+                    invoice=found,
+                    step=form.cleaned_data["step"],
+                    by=request.user,
+                )
+            except OwedError as exc:
+                service_error(form, exc)
+            else:
+                say_sent(request, sent)
+                return redirect("web:invoice", number=found.number)
+        elif form.is_valid():
             try:
                 with transaction.atomic():
                     message = _act(posted, organization, found, form.cleaned_data, today)

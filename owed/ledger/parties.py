@@ -1,10 +1,10 @@
-"""Writes to clients, contacts and contracts, which `owed.ledger.services` has no function
-for yet (the import writes them in bulk, the admin through forms). They belong in the ledger
-and can move there as they are; the API is their only caller so far.
+"""Writes to clients, contacts and contracts, one at a time (the import writes them in bulk,
+the admin through forms; the REST API calls these).
 
-Each is one transaction, checks the row with the model's own `full_clean` (so the API
-refuses what the admin refuses) and has the next collections run look again at the
-invoices a change may concern.
+Each is one transaction, checks the row with the model's own `full_clean` (so what the
+admin refuses is refused here too: a Django `ValidationError` by field) and has the next
+collections run look again at the invoices a change may concern. An id (`code`) already
+used in the organization raises `CodeTaken`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from owed.api.errors import ApiError
 from owed.errors import OwedError
 from owed.ledger.models import Client, Contact, Contract, Invoice, Organization
 from owed.ledger.services import country_code
 
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{5,30}$")
+
+
+class CodeTaken(OwedError):
+    """The client or contract id is used already in the organization (a conflict)."""
 
 
 def _save(row, errors: dict[str, str]) -> None:
@@ -56,12 +59,12 @@ def _code_free(model, organization: Organization, code: str, message: str, exclu
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
-        raise ApiError.conflict(message)
+        raise CodeTaken(message)
 
 
 @transaction.atomic
 def client_create(*, organization: Organization, fields: dict[str, Any]) -> Client:
-    """A new client; its id (`code`) must be free in the organization (409 otherwise)."""
+    """A new client; its id (`code`) must be free in the organization (`CodeTaken`)."""
     _code_free(Client, organization, fields["code"], _("This client id is already used."))
     errors = _client_errors(fields)
     client = Client(organization=organization)
@@ -115,7 +118,7 @@ def contact_update(*, contact: Contact, fields: dict[str, Any]) -> Contact:
 
 @transaction.atomic
 def contract_create(*, client: Client, fields: dict[str, Any]) -> Contract:
-    """A new contract with the client; its id (`code`) must be free (409 otherwise)."""
+    """A new contract with the client; its id (`code`) must be free (`CodeTaken`)."""
     organization = client.organization
     _code_free(Contract, organization, fields["code"], _("This contract id is already used."))
     contract = Contract(organization=organization, client=client)
