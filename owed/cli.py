@@ -361,11 +361,43 @@ def demo(
         # With --json, standard output holds the JSON and nothing else, and a script
         # reading it gets it now, not when the server stops.
         sys.stdout.flush()
-        (err if as_json else console).print(
-            f"\nServing on http://127.0.0.1:{port}/  "
-            f"log in as [bold]{DEMO_USERNAME}[/] / [bold]{DEMO_PASSWORD}[/]  (Ctrl+C stops)"
+        out = err if as_json else console
+        with _demo_sink(summary.get("mail"), out):
+            out.print(
+                f"\nServing on http://127.0.0.1:{port}/  "
+                f"log in as [bold]{DEMO_USERNAME}[/] / [bold]{DEMO_PASSWORD}[/]  (Ctrl+C stops)"
+            )
+            _serve("127.0.0.1", port, to_stderr=as_json)
+
+
+def _demo_sink(mail: dict | None, out):
+    """The demo's local mail server, running again while the demo serves, so that what a
+    user sends from the pages (Send now, a step now, a retry) reaches it."""
+    import contextlib
+
+    if not mail:
+        return contextlib.nullcontext()
+    from owed.mail.sink import Sink
+
+    host, _, port = mail["mail_server"].rpartition(":")
+    sink = Sink(Path(mail["mail_folder"]), host=host, port=int(port), faults=False)
+    try:
+        sink.start()
+    except (OSError, RuntimeError) as exc:
+        out.print(
+            f"The local mail server could not start again ({exc}): mail sent from the "
+            "pages waits in the outbox.",
+            highlight=False,
         )
-        _serve("127.0.0.1", port, to_stderr=as_json)
+        return contextlib.nullcontext()
+    out.print(
+        f"Mail sent from the pages goes to the local mail server at "
+        f"{mail['mail_server']} and lands in {mail['mail_folder']}.",
+        highlight=False,
+    )
+    stack = contextlib.ExitStack()
+    stack.callback(sink.stop)
+    return stack
 
 
 def _print_summary(summary: dict) -> None:

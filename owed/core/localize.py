@@ -39,6 +39,7 @@ from babel.numbers import (
     format_decimal,
     get_currency_symbol,
     get_minus_sign_symbol,
+    parse_pattern,
 )
 from babel.numbers import format_percent as babel_format_percent
 
@@ -149,7 +150,7 @@ def _persian_date(day: date, style: DateStyle) -> str:
 def format_amount(amount: Decimal, currency: str, language: str, *, symbol: bool = True) -> str:
     """`amount` of `currency` written in `language`, with exactly its minor units.
 
-    E.g. 1234567 VND in vi "1.234.567 ₫", 1234567 IRR in fa "‎ریال ۱٬۲۳۴٬۵۶۷",
+    E.g. 1234567 VND in vi "1.234.567 ₫", 1234567 IRR in fa "۱٬۲۳۴٬۵۶۷ ریال",
     1234.5 THB in th "฿1,234.50", 1234.5 GBP in en "£1,234.50". Without `symbol`, the
     number alone, for a table whose currency is said once: "1,234.50", "۱٬۲۳۴٬۵۶۷".
     Raises `MoneyError` for an unknown currency or an amount with more decimals than the
@@ -169,7 +170,13 @@ def format_amount(amount: Decimal, currency: str, language: str, *, symbol: bool
             value, format=plain, locale=locale, numbering_system=_numbering_system(code)
         )
         return _finish_number(text, code)
-    pattern = copy.copy(locale.currency_formats["standard"])
+    if code == "fa":
+        # CLDR's Persian pattern puts the currency first behind a LEFT-TO-RIGHT MARK, which
+        # turns a whole plain-text line left to right; Persian writes the amount first:
+        # "۱٬۲۳۴٬۵۶۷ ریال".
+        pattern = parse_pattern("#,##0\u00a0¤")
+    else:
+        pattern = copy.copy(locale.currency_formats["standard"])
     pattern.frac_prec = (units, units)
     text = format_currency(
         value,

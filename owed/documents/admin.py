@@ -23,13 +23,15 @@ class StepTemplateAdmin(ScopedAdmin):
 
     @admin.display(description=_("preview"))
     def preview(self, obj: StepTemplate) -> str:
-        """The saved text filled in for the organization's most overdue open invoice."""
-        from owed.documents.compose import preview_invoice, preview_step
+        """The saved text filled in for the most overdue open invoice of a client writing in
+        its language (else the organization's most overdue)."""
+        from owed.documents.compose import preview_step
+        from owed.documents.own_texts import preview_invoice_in
         from owed.documents.texts import Wording
 
         if obj is None or obj.pk is None:
             return gettext("Save the text to see it filled in for one of your invoices.")
-        invoice = preview_invoice(obj.organization)
+        invoice = preview_invoice_in(obj.organization, obj.language)
         if invoice is None:
             return gettext("The preview needs an invoice: add one first.")
         wording = Wording(obj.subject, obj.body, obj.letter_body, source="organization")

@@ -41,7 +41,7 @@ from owed.core.localize import (
     format_number,
 )
 from owed.documents import texts
-from owed.documents.email_html import email_html
+from owed.documents.email_html import email_html, plain_links
 from owed.documents.pdf import safe_name
 from owed.documents.previews import preview_instalment, preview_promise
 from owed.documents.services import (
@@ -356,7 +356,7 @@ def _compose(
     subject = " ".join(texts.render(wording.subject, filled, escape=literal).split())
     if not subject:
         raise CompositionError(f"the subject of {draft.key} is empty once filled in")
-    text = texts.render(wording.body, filled, escape=literal) + "\n"
+    text = plain_links(texts.render(wording.body, filled, escape=literal)) + "\n"
     code = draft.language
     with translation.override(code):
         labels = _letter_labels()

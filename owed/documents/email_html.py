@@ -11,6 +11,7 @@ that mail programs pick fitting fonts and line breaking (Thai).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -28,6 +29,12 @@ _BLOCKS: Final = ("invoice_list", "payment_instructions")
 _MARK: Final = "\x00{}\x00"
 
 _PARAGRAPH: Final = "margin:0 0 14px"
+_LINK_STYLE: Final = "color:#0b5cad;text-decoration:underline"
+# A web address in escaped text: up to a space, a tag, a quote or a bidi isolate; the
+# sentence's own punctuation after it stays outside.
+_URL: Final = re.compile(
+    r"https?://(?:(?!&lt;|&gt;|&quot;|&#x27;)[^\s<>\"'\u2066-\u2069])+(?<![.,;:!?)\]])"
+)
 _CELL: Final = "padding:6px 8px;border-bottom:1px solid #e3e3e0"
 
 
@@ -64,6 +71,7 @@ def email_html(
             continue
         for mark in blocks:  # a block mid-sentence: its plain lines
             paragraph = paragraph.replace(mark, _inline(values.get(_name(mark), "")))
+        paragraph = _linked(paragraph)
         out.append(f'<p style="{_PARAGRAPH}">' + "<br>\n".join(paragraph.split("\n")) + "</p>")
     side = "right" if direction(language) == "rtl" else "left"
     fonts = FONTS.get(language, DEFAULT_FONTS)
@@ -84,6 +92,26 @@ def email_html(
         f'<div lang="{language}" dir="{dir_}" style="{column}">\n'
         + "\n".join(out)
         + "\n</div>\n</body>\n</html>\n"
+    )
+
+
+_GLUED: Final = re.compile(r"(https?://[^\s\u2066-\u2069]+)(?=[\u2066-\u2069])")
+
+
+def plain_links(text: str) -> str:
+    """Plain text with a space between each web address and a bidi isolate mark right
+    after it: a mail program that makes the address a link stops at the space, never
+    taking the invisible mark into the link (a Persian text isolates its left-to-right
+    runs, the portal link among them)."""
+    return _GLUED.sub(r"\1 ", text)
+
+
+def _linked(escaped: str) -> str:
+    """Escaped text with each web address in it (the portal link, an address the text
+    names) a link, written left to right."""
+    return _URL.sub(
+        lambda m: f'<a href="{m.group(0)}" dir="ltr" style="{_LINK_STYLE}">{m.group(0)}</a>',
+        escaped,
     )
 
 

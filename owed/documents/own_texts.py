@@ -15,7 +15,7 @@ from django.db import transaction
 
 from owed.core.localize import check_language
 from owed.documents import texts
-from owed.documents.compose import Composed, preview_step
+from owed.documents.compose import Composed, preview_invoice, preview_step
 from owed.documents.models import StepTemplate, text_problems
 from owed.errors import OwedError
 from owed.ledger.models import Invoice, Organization
@@ -102,6 +102,20 @@ def step_template_reset(*, organization: Organization, step: str, language: str)
         organization=organization, step=step, language=check_language(language)
     ).delete()
     return bool(deleted)
+
+
+def preview_invoice_in(organization: Organization, language: str) -> Invoice | None:
+    """The invoice a preview of a text in `language` uses: the most overdue open invoice of
+    a client writing in `language` (a Persian text is shown on a Persian client's invoice,
+    with that client's payment details), else the organization's most overdue open one
+    (`compose.preview_invoice`)."""
+    owing = annotate_balance(
+        Invoice.objects.filter(
+            organization=organization, written_off_on=None, client__language=language
+        )
+    ).filter(balance__gt=0)
+    found = owing.select_related("client", "contract").order_by("due_date", "id").first()
+    return found or preview_invoice(organization)
 
 
 def preview_invoices(organization: Organization, limit: int = 50) -> list[Invoice]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from owed.core.localize import LanguageError, check_language
 from owed.documents import texts
@@ -69,6 +70,30 @@ def action_skip(
             organization=organization, client=action.client, on=on, note=said.english, said=said
         )
     replan([i.pk for i in invoices])
+    return action
+
+
+@transaction.atomic
+def action_done(*, organization: Organization, action: Action, on: date, note: str = "") -> Action:
+    """Mark a planned task (a call, a hand-off to an agency, legal action, a payment plan
+    to propose, a dispute to resolve...) as done by the user: the ladder goes on from it
+    and the client's timeline says so, with the user's note if any. An e-mail or a letter
+    is not marked done: it is sent."""
+    action = _planned(organization, action)
+    if action.channel_list != ["task"]:
+        raise OwedError(_("Only a task can be marked as done: an e-mail or a letter is sent."))
+    action.status = Action.Status.DONE
+    action.save(update_fields=["status", "updated_at"])
+    said = summaries.done(step=action.step)
+    note = note.strip()
+    note_log(
+        organization=organization,
+        client=action.client,
+        on=on,
+        note=note or said.english,
+        said=said,
+    )
+    replan([i.pk for i in _invoices_of(action)])
     return action
 
 
@@ -180,7 +205,7 @@ def action_edit(
     if len(subject) > ActionReview._meta.get_field("subject").max_length:
         raise OwedError("the subject is too long (300 characters at most)")
     now = now or timezone.now()
-    review, _ = ActionReview.objects.update_or_create(
+    review, _created = ActionReview.objects.update_or_create(
         action=action,
         defaults={
             "language": message_language(action),

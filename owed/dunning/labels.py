@@ -22,6 +22,8 @@ STEPS = {
     "callback": _("Call back"),
     "propose_plan": _("Propose a payment plan"),
     "resolve_dispute": _("Resolve the dispute"),
+    "instalment_pre_due_reminder": _("Reminder before an instalment is due"),
+    "instalment_reminder": _("Reminder of a missed instalment"),
     "plan_broken": _("Notice of a broken payment plan"),
     "hold_lifted": _("Credit hold lifted"),
     "work_resumed": _("Work resumes"),

@@ -18,18 +18,21 @@ they announce, which only the run puts in place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from owed.core import decide as core
+from owed.core import localize
 from owed.core.ladder import Condition, Step
 from owed.core.ladder import Policy as CorePolicy
 from owed.dunning import snapshot, summaries
 from owed.dunning.actions import SentNow, deliver_now, queue_now
+from owed.dunning.labels import step_label
 from owed.dunning.models import Action, ActionLine, ClientPolicy, Dispute
 from owed.dunning.models import Policy as StoredPolicy
 from owed.dunning.records import replan
@@ -97,6 +100,11 @@ class StepChoice:
         return self.step.code
 
     @property
+    def can_go(self) -> bool:
+        """Sending it now is not refused for what became of it."""
+        return self.state in ("new", "planned", "again")
+
+    @property
     def shown(self) -> Action | None:
         """The action a list of steps says something about."""
         return self.last or self.taken
@@ -112,7 +120,30 @@ def _offered(step: Step, invoice: Invoice, today: date) -> bool:
         return False
     if Condition.WORK_STOP_CLAUSE in step.conditions and not _has_clause(invoice):
         return False
-    return not (step.offset_days < 0 and today > invoice.due_date)
+    return _in_time(step, invoice, today)
+
+
+def _in_time(step: Step, invoice: Invoice, today: date) -> bool:
+    """The step makes sense today: an invoice copy at any time, a reminder before the due
+    date only before it, any other step once its day (the due date and its offset) came."""
+    if step.code in REPEATABLE:
+        return True
+    if step.offset_days < 0:
+        return today < invoice.due_date
+    return _step_day(step, invoice) <= today
+
+
+def _step_day(step: Step, invoice: Invoice) -> date:
+    return invoice.due_date + timedelta(days=step.offset_days)
+
+
+def _day(value: date) -> str:
+    """A date in the active language and its calendar."""
+    try:
+        language = localize.check_language(translation.get_language() or "en")
+    except localize.LanguageError:
+        language = "en"
+    return localize.format_date(value, language)
 
 
 def _has_clause(invoice: Invoice) -> bool:
@@ -147,7 +178,9 @@ def step_choices(*, organization: Organization, invoice: Invoice, today: date) -
     """The steps of the invoice's policy a user may send now, in ladder order, each with
     what became of it: the steps that send an e-mail or a letter, without the credit hold
     and the work stop (the run's), a step for contracts with a work-stop clause when the
-    invoice has none, or a reminder before the due date once it has passed."""
+    invoice has none, and a step that makes no sense today: one whose day (the due date
+    and its offset) has not come, or a reminder before the due date once that date came.
+    An invoice copy may go at any time."""
     policy = client_policy(organization=organization, client=invoice.client)
     steps = [s for s in policy.steps if _offered(s, invoice, today)]
     keys = {core.invoice_key(invoice.pk, s.code): s for s in steps}
@@ -181,20 +214,26 @@ def _open_invoice(organization: Organization, invoice: Invoice) -> Invoice:
     mine = Invoice.objects.filter(organization=organization, pk=invoice.pk)
     # Two users sending a step of the same invoice at once: one after the other.
     if not list(mine.select_for_update().values_list("pk", flat=True)):
-        raise OwedError("no such invoice")
+        raise OwedError(_("No such invoice."))
     found = (
         annotate_balance(mine).select_related("client", "contract", "client__organization").first()
     )
     if found is None:
-        raise OwedError("no such invoice")
+        raise OwedError(_("No such invoice."))
+    number = {"number": found.number}
     if found.written_off_on is not None:
-        raise StepRefused(f"invoice {found.number} is written off: nothing is chased on it")
+        raise StepRefused(_("Invoice %(number)s is written off: nothing is chased on it.") % number)
     if found.balance <= 0:
-        raise OwedError(f"nothing is owed on invoice {found.number}: there is nothing to send")
+        raise OwedError(
+            _("Nothing is owed on invoice %(number)s: there is nothing to send.") % number
+        )
     if Dispute.objects.filter(invoice=found, resolved_on=None).exists():
         raise StepRefused(
-            f"invoice {found.number} has an open dispute: resolve it first (its reminders "
-            "pause while it is open)"
+            _(
+                "Invoice %(number)s has an open dispute: resolve it first (its reminders "
+                "pause while it is open)."
+            )
+            % number
         )
     return found
 
@@ -205,20 +244,32 @@ def _chosen(organization: Organization, invoice: Invoice, code: str, today: date
     if code not in policy.codes:
         known = ", ".join(s.code for s in policy.steps if _offered(s, invoice, today))
         raise OwedError(
-            f"the policy {policy.name} has no step {code!r}; steps that can be sent: {known}"
+            _("The policy %(policy)s has no step “%(code)s”; steps that can be sent: %(known)s.")
+            % {"policy": policy.name, "code": code, "known": known or "-"}
         )
     step = policy.step(code)
+    values = {"step": step_label(code), "number": invoice.number}
     if not _is_message(step):
-        raise OwedError(f"{code.replace('_', ' ')} is a task: it sends no message")
+        raise OwedError(_("“%(step)s” is a task: it sends no message.") % values)
     if code in RUN_ONLY:
         raise OwedError(
-            f"the {code.replace('_', ' ')} goes with the hold it announces, which only the "
-            "daily run puts in place: it cannot be sent by hand"
+            _(
+                "“%(step)s” goes with the hold it announces, which only the daily run puts "
+                "in place: it cannot be sent by hand."
+            )
+            % values
         )
-    if not _offered(step, invoice, today):
+    if Condition.WORK_STOP_CLAUSE in step.conditions and not _has_clause(invoice):
+        raise OwedError(_("Invoice %(number)s has no contract with a work-stop clause.") % values)
+    if not _in_time(step, invoice, today):
         if step.offset_days < 0:
-            raise OwedError(f"invoice {invoice.number} is past its due date: a {code} is late")
-        raise OwedError(f"invoice {invoice.number} has no contract with a work-stop clause")
+            raise OwedError(
+                _("Invoice %(number)s is past its due date: “%(step)s” is too late.") % values
+            )
+        raise OwedError(
+            _("“%(step)s” of invoice %(number)s can go from %(date)s, not before.")
+            % {**values, "date": _day(_step_day(step, invoice))}
+        )
     [choice] = [
         c
         for c in step_choices(organization=organization, invoice=invoice, today=today)
@@ -230,29 +281,32 @@ def _chosen(organization: Organization, invoice: Invoice, code: str, today: date
 def _refusal(invoice: Invoice, choice: StepChoice) -> str:
     last = choice.last
     head = last.merged_into if last.status == Action.Status.MERGED else None
-    label = choice.code.replace("_", " ")
+    values = {"step": step_label(choice.code), "number": invoice.number}
     if choice.state == "today":
         return (
-            f"the {label} of invoice {invoice.number} went today already "
-            f"({last.status}): it may go again tomorrow"
-        )
-    if head is not None and head.status == Action.Status.PLANNED:
-        return (
-            f"the {label} of invoice {invoice.number} goes with the "
-            f"{head.step.replace('_', ' ')} message planned for {head.decided_on}: send "
-            "that one now from Today"
+            _("“%(step)s” of invoice %(number)s went today already: it may go again tomorrow.")
+            % values
         )
     if head is not None:
+        values |= {"other": step_label(head.step), "date": _day(head.decided_on)}
+        if head.status == Action.Status.PLANNED:
+            return (
+                _(
+                    "“%(step)s” of invoice %(number)s goes with the message “%(other)s” "
+                    "planned for %(date)s: send that one now from Today."
+                )
+                % values
+            )
         return (
-            f"the {label} of invoice {invoice.number} went with the "
-            f"{head.step.replace('_', ' ')} message of {head.decided_on} already: a step "
-            "goes once per invoice (only an invoice copy may go again)"
+            _("“%(step)s” of invoice %(number)s went with the message “%(other)s” of %(date)s.")
+            % values
         )
-    return (
-        f"the {label} of invoice {invoice.number} is {last.status} already "
-        f"({last.decided_on}): a step goes once per invoice (only an invoice copy may go "
-        "again)"
-    )
+    values["date"] = _day(last.decided_on)
+    if last.status == Action.Status.SENT:
+        return _("“%(step)s” of invoice %(number)s was sent on %(date)s.") % values
+    if last.status == Action.Status.DONE:
+        return _("“%(step)s” of invoice %(number)s was done on %(date)s.") % values
+    return _("“%(step)s” of invoice %(number)s is planned for %(date)s already.") % values
 
 
 def _zone_name(organization: Organization, client: Client) -> str:
@@ -290,7 +344,8 @@ def _record(
             )
     except IntegrityError:
         raise StepRefused(
-            f"the {step.code.replace('_', ' ')} of invoice {invoice.number} was sent today already"
+            _("“%(step)s” of invoice %(number)s was sent today already.")
+            % {"step": step_label(step.code), "number": invoice.number}
         ) from None
     ActionLine.objects.create(
         action=action,
@@ -348,7 +403,7 @@ def invoice_step_send(
     """
     now = now or timezone.now()
     if invoice.organization_id != organization.pk:
-        raise OwedError("no such invoice")
+        raise OwedError(_("No such invoice."))
     today = _today(organization, now)
     with transaction.atomic():
         invoice = _open_invoice(organization, invoice)

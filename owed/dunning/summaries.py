@@ -58,6 +58,7 @@ class Code(StrEnum):
     MESSAGE_SENT_AGAIN = "message_sent_again"
     PORTAL_LINK_REVOKED = "portal_link_revoked"
     PORTAL_LINK_RENEWED = "portal_link_renewed"
+    DONE = "done"
 
 
 NOTE_IN_SUMMARY: Final = frozenset(
@@ -102,6 +103,11 @@ def _numbers(invoices: Sequence) -> list[str]:
 
 def skipped(*, step: str, reason: str) -> Said:
     return Said(Code.SKIPPED, {"step": step, "reason": reason.strip()})
+
+
+def done(*, step: str) -> Said:
+    """A task marked as done (the user's note, if any, is the interaction's note)."""
+    return Said(Code.DONE, {"step": step})
 
 
 def written_off(*, invoice: str, note: str = "") -> Said:
@@ -260,6 +266,8 @@ def _stored(code: Code, p: dict) -> str:
         return f"E-mail marked as sent after its sending was interrupted: {p['subject']}"
     if code is Code.MESSAGE_SENT_AGAIN:
         return f"E-mail queued again after its sending was interrupted: {p['subject']}"
+    if code is Code.DONE:
+        return f"Done: {p['step'].replace('_', ' ')}"
     if code is Code.PORTAL_LINK_REVOKED:
         return "Revoked the client's portal link."
     if code is Code.PORTAL_LINK_RENEWED:
@@ -393,6 +401,8 @@ def _written(code: Code, p: dict, language: str) -> str:
             )
             % p
         )
+    if code is Code.DONE:
+        return _("Done: %(step)s") % {"step": step_label(p["step"])}
     if code is Code.PORTAL_LINK_REVOKED:
         return _("Revoked the client’s portal link.")
     if code is Code.PORTAL_LINK_RENEWED:

@@ -87,6 +87,10 @@ class SkipForm(forms.Form):
     reason = forms.CharField(label=_("Why skip it?"), max_length=200)
 
 
+class DoneForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
+
+
 class SnoozeForm(TodayForm):
     until = LocalDateField(label=_("Quiet until"))
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)

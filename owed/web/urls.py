@@ -10,6 +10,7 @@ urlpatterns = [
     path("", today.today, name="today"),
     path("actions/<int:pk>/skip/", today.action_skip, name="action-skip"),
     path("actions/<int:pk>/snooze/", today.action_snooze, name="action-snooze"),
+    path("actions/<int:pk>/done/", today.action_done, name="action-done"),
     path("actions/<int:pk>/call/", today.action_call, name="action-call"),
     path("actions/<int:pk>/preview/", today.action_preview, name="action-preview"),
     path(

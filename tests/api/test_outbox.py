@@ -203,8 +203,8 @@ def test_a_step_of_an_invoice_is_sent_now(api, ledger, reachable, mail_server, s
     assert response.json()["delivery"]["status"] == "sent"
     assert twice.status_code == 200
     assert refused.status_code == 409
-    assert "is sent already" in refused.json()["message"]
-    assert unknown.status_code == 400 and "has no step 'bogus'" in unknown.json()["message"]
+    assert "was sent on" in refused.json()["message"]
+    assert unknown.status_code == 400 and "has no step “bogus”" in unknown.json()["message"]
     assert len(sink.wait_for(2)) == 2
 
 
@@ -212,7 +212,7 @@ def test_a_disputed_or_paid_invoice_is_refused(api, ledger):
     disputed = ledger.dispute.invoice
     assert api.post(f"/invoices/{disputed.pk}/send", {"step": "reminder"}).status_code == 409
     paid = api.post(f"/invoices/{ledger.paid.pk}/send", {"step": "reminder"})
-    assert paid.status_code == 400 and "nothing is owed" in paid.json()["message"]
+    assert paid.status_code == 400 and "Nothing is owed" in paid.json()["message"]
     assert not Message.objects.exists()
 
 

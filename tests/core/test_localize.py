@@ -137,15 +137,15 @@ def test_an_unknown_date_style_is_refused():
     [
         ("1234567", "VND", "vi", f"1.234.567{NBSP}₫"),
         ("1234567", "VND", "en", "₫1,234,567"),
-        ("1234567", "IRR", "fa", f"{LRM}ریال{NBSP}۱٬۲۳۴٬۵۶۷"),
+        ("1234567", "IRR", "fa", f"۱٬۲۳۴٬۵۶۷{NBSP}ریال"),
         ("1234.5", "THB", "th", "฿1,234.50"),
         ("1234.5", "GBP", "en", "£1,234.50"),
         ("1234.5", "GBP", "vi", f"1.234,50{NBSP}£"),
-        ("1234.5", "GBP", "fa", f"{LRM}£{NBSP}۱٬۲۳۴٫۵۰"),
+        ("1234.5", "GBP", "fa", f"۱٬۲۳۴٫۵۰{NBSP}£"),
         ("1234.5", "USD", "th", "US$1,234.50"),
         ("0", "EUR", "en", "€0.00"),
         ("-1234.5", "USD", "en", "-$1,234.50"),
-        ("-1234.5", "USD", "fa", f"{LRM}\u2212{LRM}${NBSP}۱٬۲۳۴٫۵۰"),
+        ("-1234.5", "USD", "fa", f"{LRM}\u2212۱٬۲۳۴٫۵۰{NBSP}$"),
     ],
 )
 def test_an_amount_is_written_with_its_currencys_minor_units(amount, currency, language, text):

@@ -9,14 +9,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from owed.core import localize
 from owed.core.facts import invoice_key
 from owed.dunning.models import Action, Dispute, Interaction
 from owed.dunning.step_now import StepRefused, invoice_step_send, step_choices
 from owed.errors import OwedError
 from owed.ledger.models import Contact, Invoice
 from owed.mail.models import Message
+from owed.web.templatetags.owed_web import day
 from tests.mail.conftest import mail_server, sink  # noqa: F401  (fixtures)
 from tests.web.test_today_messages import reachable  # noqa: F401  (fixture)
 
@@ -35,15 +37,16 @@ def page(web, number: str = "INV-001") -> str:
 
 
 def test_the_form_lists_the_steps_that_send_a_message_with_what_became_of_them(web, books):
-    html = page(web, "INV/002")
+    html = page(web, "INV-001")
 
     assert "Send a step now" in html
     assert 'name="send-step"' in html
     assert '<option value="invoice_copy">Copy of the invoice</option>' in html
     assert '<option value="formal_notice">Formal notice</option>' in html
-    assert "Reminder (planned for" in html  # the run's planned reminder goes now
-    # Tasks, the run's own letters, a pre-due reminder after the due date: not offered.
-    for step in ("call", "credit_hold", "work_stop", "pre_due_reminder", "agency_handoff"):
+    assert "Reminder (planned for" in page(web, "INV/002")  # the run's reminder goes now
+    # Tasks, the run's own letters, a pre-due reminder after the due date, a step whose
+    # day has not come (the demand letter, day 45 of an invoice 40 days late): not offered.
+    for step in ("call", "credit_hold", "work_stop", "pre_due_reminder", "demand_letter"):
         assert f'<option value="{step}"' not in html
 
 
@@ -55,6 +58,98 @@ def test_a_work_stop_clause_step_is_never_offered_by_hand(web, books):
 def test_a_paid_invoice_and_a_read_only_member_have_no_such_form(web, web_reader, books):
     assert "Send a step now" not in page(web, "INV-003")
     assert "Send a step now" not in page(web_reader)
+
+
+def test_an_invoice_not_yet_due_offers_only_what_makes_sense_today(web, books):
+    Invoice.objects.filter(pk=books.overdue.pk).update(due_date=books.today + timedelta(2))
+
+    html = page(web)
+
+    assert '<option value="pre_due_reminder" selected>' in html
+    assert '<option value="invoice_copy">' in html
+    for step in ("reminder", "payer_contact", "formal_notice"):
+        assert f'<option value="{step}"' not in html
+    with pytest.raises(OwedError, match="“Reminder” of invoice INV-001 can go from"):
+        invoice_step_send(organization=books.org, invoice=books.overdue, step="reminder")
+    assert not Action.objects.filter(invoice=books.overdue, step="reminder").exists()
+
+
+def test_on_the_due_date_the_reminder_before_it_is_no_longer_offered(web, books):
+    Invoice.objects.filter(pk=books.overdue.pk).update(due_date=books.today)
+
+    html = page(web)
+
+    assert '<option value="pre_due_reminder"' not in html
+    assert '<option value="reminder"' not in html  # its day is tomorrow
+    assert '<option value="invoice_copy" selected>' in html
+
+
+def test_the_default_choice_is_a_step_that_can_go(web, books):
+    # The first step is taken: the form starts on the first one that can still go.
+    for step in ("reminder",):
+        Action.objects.create(
+            organization=books.org,
+            key=invoice_key(books.overdue.pk, step),
+            kind="ladder",
+            client=books.client,
+            invoice=books.overdue,
+            subject_id=books.overdue.pk,
+            step=step,
+            channels="email",
+            status="sent",
+            decided_on=books.today - timedelta(days=30),
+            scheduled_for=timezone.now() - timedelta(days=30),
+        )
+
+    html = page(web)
+
+    assert '<option value="reminder">Reminder (sent on' in html
+    assert '<option value="invoice_copy" selected>' in html
+
+
+def test_when_no_step_can_go_the_page_says_so_instead_of_the_form(web, books):
+    Invoice.objects.filter(pk=books.overdue.pk).update(due_date=books.today)
+    Action.objects.create(
+        organization=books.org,
+        key=f"manual:{books.overdue.pk}:invoice_copy:{books.today}",
+        kind="manual",
+        client=books.client,
+        invoice=books.overdue,
+        subject_id=books.overdue.pk,
+        step="invoice_copy",
+        channels="email",
+        status="sent",
+        decided_on=books.today,
+        scheduled_for=timezone.now(),
+    )
+
+    html = page(web)
+
+    assert 'name="send-step"' not in html
+    assert "No step can be sent today" in html
+    assert send(web, "INV-001", "invoice_copy").status_code == 400
+
+
+def test_a_refusal_gives_the_date_in_the_active_language(books):
+    Action.objects.create(
+        organization=books.org,
+        key=invoice_key(books.overdue.pk, "payer_contact"),
+        kind="ladder",
+        client=books.client,
+        invoice=books.overdue,
+        subject_id=books.overdue.pk,
+        step="payer_contact",
+        channels="email",
+        status="sent",
+        decided_on=books.today,
+        scheduled_for=timezone.now(),
+    )
+    with translation.override("fa"), pytest.raises(StepRefused) as refused:
+        invoice_step_send(organization=books.org, invoice=books.overdue, step="payer_contact")
+
+    assert localize.format_date(books.today, "fa") in refused.value.message
+    assert books.today.isoformat() not in refused.value.message
+    assert "payer_contact" not in refused.value.message
 
 
 # ------------------------------------------------------------------------- sending
@@ -100,8 +195,9 @@ def test_a_double_post_sends_the_step_once(
     assert first.status_code == 302
     assert second.status_code == 422
     html = second.content.decode()
-    assert "the payer contact of invoice INV-001 is sent already" in html
-    assert "a step goes once per invoice" in html
+    said = f"“Message to the payer” of invoice INV-001 was sent on {day(books.today)}."
+    assert said in html
+    assert html.count("was sent on") == 1  # said once, not again under the field
     assert len(sink.wait_for(1)) == 1
     assert Message.objects.count() == 1
 
@@ -132,7 +228,7 @@ def test_an_invoice_copy_may_go_again_but_not_twice_the_same_day(
 
     assert again.status_code == 302
     assert twice.status_code == 422
-    assert "went today already" in twice.content.decode()
+    assert "“Copy of the invoice” of invoice INV-001 went today already" in twice.content.decode()
     manual = Action.objects.get(key=f"manual:{books.overdue.pk}:invoice_copy:{books.today}")
     assert (manual.kind, manual.status) == ("manual", "sent")
     assert Action.objects.get(pk=earlier.pk).status == "sent"
@@ -186,7 +282,7 @@ def test_a_step_that_was_skipped_may_be_sent_once(
     second = send(web, "INV/002", "reminder")
 
     assert first.status_code == 302 and second.status_code == 422
-    assert "is sent already" in second.content.decode()
+    assert "“Reminder” of invoice INV/002 was sent on" in second.content.decode()
     assert len(sink.wait_for(1)) == 1
 
 
@@ -251,7 +347,7 @@ def test_an_open_dispute_asks_to_resolve_it_first(web, books, mail_server):  # n
 
 def test_nothing_owed_or_written_off_is_refused(web, books):
     assert send(web, "INV-003", "invoice_copy").status_code == 400  # no such form: paid
-    with pytest.raises(OwedError, match="nothing is owed on invoice INV-003"):
+    with pytest.raises(OwedError, match="Nothing is owed on invoice INV-003"):
         invoice_step_send(organization=books.org, invoice=books.paid_on_time, step="reminder")
     Invoice.objects.filter(pk=books.overdue.pk).update(written_off_on=books.today)
     with pytest.raises(StepRefused, match="INV-001 is written off"):
@@ -278,11 +374,12 @@ def test_a_step_that_cannot_be_sent_is_a_form_error(web, books, step, error):
 @pytest.mark.parametrize(
     ("step", "error"),
     [
-        ("bogus", "has no step 'bogus'; steps that can be sent: reminder, invoice_copy"),
-        ("call", "call is a task: it sends no message"),
+        ("bogus", "has no step “bogus”; steps that can be sent: reminder, invoice_copy"),
+        ("call", "“Call” is a task: it sends no message."),
         ("credit_hold", "only the daily run puts in place"),
         ("work_stop", "only the daily run puts in place"),
-        ("pre_due_reminder", "past its due date"),
+        ("pre_due_reminder", "past its due date: “Reminder before the due date” is too late"),
+        ("demand_letter", "“Demand letter” of invoice INV-001 can go from"),
     ],
 )
 def test_the_service_says_why_a_step_cannot_be_sent(books, step, error):
@@ -297,7 +394,7 @@ def test_the_service_says_why_a_step_cannot_be_sent(books, step, error):
 
 def test_another_organizations_invoice_is_not_found(web, books, their):
     assert send(web, "X-INV-001", "invoice_copy").status_code == 404
-    with pytest.raises(OwedError, match="no such invoice"):
+    with pytest.raises(OwedError, match="No such invoice"):
         invoice_step_send(organization=books.org, invoice=their.overdue, step="invoice_copy")
     assert not Message.objects.exists()
 
@@ -315,7 +412,6 @@ def test_the_choices_read_the_steps_in_one_query(books, django_assert_max_num_qu
         "invoice_copy",
         "payer_contact",
         "formal_notice",
-        "demand_letter",
     ]
     assert {c.state for c in choices} == {"new"}
 
@@ -338,7 +434,7 @@ def test_owed_send_invoice_step_sends_it_now(
     assert result.json["status"] == "sent" and result.json["step"] == "invoice_copy"
     assert again.code == 0 and "Sent the payer contact of INV-001" in again.stdout
     assert refused.code == 1
-    assert "the payer contact of invoice INV-001 is sent already" in refused.stderr
+    assert "“Message to the payer” of invoice INV-001 was sent on" in refused.stderr
     assert len(sink.wait_for(2)) == 2
 
 

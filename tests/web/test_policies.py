@@ -411,7 +411,7 @@ def test_a_segment_is_set_and_checked(web, books, org):
     stored = Policy.objects.get(organization=org, name="thai")
     assert stored.country_list == ["TH", "VN"] and stored.client_kind == "individual"
     page = web.get("/policies/thai/").content.decode()
-    assert "Segment: Individuals in TH, VN." in page
+    assert "Segment: Individuals in TH and VN." in page
     bad = web.post("/policies/thai/", ladder_post(name="thai", segment={"countries": "Thailand"}))
     assert bad.status_code == 422
     assert "is not a two-letter country code" in field_errors(

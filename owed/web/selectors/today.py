@@ -51,6 +51,9 @@ class Row:
     """The form shown open (one re-shown with its errors)."""
     preview: Preview | None = None
     """The message's preview, shown open (set by the view for one row at most)."""
+    days_overdue: int = 0
+    """Days since the day it was planned for, where the organization is: 0 for today's,
+    more for an action left over from an earlier day (it is late)."""
 
     @property
     def is_call(self) -> bool:
@@ -136,6 +139,7 @@ def today_groups(*, organization: Organization, today: date) -> list[Group]:
         for i in annotate_balance(Invoice.objects.filter(organization=organization, pk__in=all_ids))
     }
     outstanding = _outstanding(organization)
+    zone = ZoneInfo(organization.timezone)
     groups: dict[str, Group] = {}
     for action in actions:
         lines = [
@@ -157,6 +161,7 @@ def today_groups(*, organization: Organization, today: date) -> list[Group]:
             amounts=sorted(totals.items()),
             days_late=max((line.days_late for line in lines), default=0),
             share=share,
+            days_overdue=max(0, (today - action.scheduled_for.astimezone(zone).date()).days),
         )
         group = groups.get(action.step)
         if group is None:

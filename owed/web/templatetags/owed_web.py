@@ -7,11 +7,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django import template
+from babel import Locale
+from django import forms, template
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 
 from owed.core import localize
 from owed.core.money import MoneyError
+from owed.web import lists
 from owed.web.labels import BUCKETS, RISK_REASONS, step_label
 
 register = template.Library()
@@ -126,3 +131,89 @@ def width(percent: int) -> str:
 @register.filter
 def get(mapping: dict, key):
     return mapping.get(key) if mapping else None
+
+
+NUMERIC_INPUT_MODES = frozenset({"decimal", "numeric", "tel"})
+
+
+@register.filter
+def typed(field):
+    """A form field whose text the user types (a text input, a text area) with ``dir="auto"``:
+    a Latin name typed on a Persian page keeps its punctuation where it was typed, and Persian
+    typed on an English page reads right to left. Number, date, e-mail, address and password
+    fields and fields that set their own direction are left as they are."""
+    widget = getattr(getattr(field, "field", None), "widget", None)
+    if not isinstance(widget, forms.TextInput | forms.Textarea):
+        return field
+    if isinstance(widget, forms.widgets.DateTimeBaseInput):
+        return field
+    attrs = widget.attrs
+    if attrs.get("type", "text") != "text" or attrs.get("inputmode") in NUMERIC_INPUT_MODES:
+        return field
+    attrs.setdefault("dir", "auto")
+    return field
+
+
+@register.filter(needs_autoescape=True)
+def listing(items, style: str = "", autoescape: bool = True) -> str:
+    """A list in the page's language: ``items|listing`` with "and" before the last ("email
+    and letter", "ایمیل و نامه"); ``items|listing:"plain"`` with the language's comma only."""
+    words = [conditional_escape(item) if autoescape else str(item) for item in items or ()]
+    joined = lists.join_plain(words) if style == "plain" else lists.join_words(words)
+    return mark_safe(joined) if autoescape else joined
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """The comma between the items of a list the template writes itself: ", " or "، "."""
+    return lists.separator()
+
+
+@register.filter
+def isolate(text) -> str:
+    """A name someone typed, set apart from the sentence around it in whatever direction
+    it is written (U+2068 … U+2069, the text of a <bdi>): for a name inside a translated
+    sentence or a page title, where no element can go."""
+    text = str(text or "")
+    if not text:
+        return ""
+    return f"{localize.FSI}{text}{localize.PDI}"
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """A country's name (ISO 3166 code) in the page's language: "ایالات متحده" for US on a
+    Persian page; the code itself when Babel does not know it."""
+    code = str(code or "").strip().upper()
+    if not code:
+        return ""
+    return Locale.parse(page_language()).territories.get(code, code)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language's name (en, vi, fa, th) in the page's language: "انگلیسی" for en on a
+    Persian page."""
+    code = str(code or "").strip().lower()
+    if not code:
+        return ""
+    return Locale.parse(page_language()).languages.get(code, code)
+
+
+RECIPIENT_LINES = {"To: ": lambda: pgettext("e-mail", "To"), "Cc: ": lambda: gettext("Cc")}
+
+
+@register.filter
+def mail_note(text) -> str:
+    """A note with the recipients a sent message went to ("To: …", "Cc: …" lines, as the
+    outbox records them) with those labels in the page's language and the addresses
+    isolated; other lines as written."""
+    lines = []
+    for line in str(text or "").split("\n"):
+        for start, label in RECIPIENT_LINES.items():
+            if line.startswith(start):
+                rest = localize.bidi_safe(line[len(start) :], page_language())
+                line = f"{label()}: {rest}"
+                break
+        lines.append(line)
+    return "\n".join(lines)

@@ -60,9 +60,12 @@ def _forms(invoice, today, data=None, only: str | None = None, steps=()) -> dict
     is_open = invoice.balance > 0 and invoice.written_off_on is None
     has_dispute = invoice.disputes.filter(resolved_on=None).exists()
     makers = {}
-    if is_open and steps:
+    first = next((c.code for c in steps if c.can_go), None)
+    if is_open and first is not None:
         choices = [(c.code, _step_label(c)) for c in steps]
-        makers["send"] = lambda d: f.SendStepForm(d, prefix="send", choices=choices)
+        makers["send"] = lambda d: f.SendStepForm(
+            d, prefix="send", choices=choices, initial={"step": first}
+        )
     if invoice.written_off_on is None:
         makers["payment"] = lambda d: f.PaymentForm(
             d, prefix="payment", today=today, currency=invoice.currency, initial={"date": today}
@@ -146,9 +149,12 @@ def invoice(request, access: Access, number: str):
     today = organization.today()
     posted = request.POST.get("form") if request.method == "POST" else None
     forms = {}
+    nothing_to_send = False
     if access.can_write:
         steps = sel.send_choices(organization=organization, invoice=found, today=today)
         forms = _forms(found, today, request.POST, only=posted, steps=steps)
+        nothing_to_send = "send" not in forms and found.balance > 0
+        nothing_to_send = nothing_to_send and found.written_off_on is None
     status = 200
     if posted is not None:
         form = forms.get(posted)
@@ -192,6 +198,7 @@ def invoice(request, access: Access, number: str):
             "charges": sel.charges(invoice=found, today=today),
             "history": sel.history(organization=organization, invoice=found),
             "forms": forms,
+            "nothing_to_send": nothing_to_send,
             "open_form": posted,
         },
         status=status,

@@ -35,6 +35,7 @@ from owed.ledger.models import Client
 from owed.web import forms_policies as f
 from owed.web.access import Access
 from owed.web.labels import step_label
+from owed.web.lists import join_clauses, join_words
 from owed.web.selectors import policies as sel
 from owed.web.templatetags.owed_web import page_language
 from owed.web.views.base import INVALID, member_view, page, service_error
@@ -136,8 +137,8 @@ def describe(change: Change) -> str:
     if change.kind == Kind.CHANNELS:
         return _("%(step)s now goes by %(after)s (was %(before)s).") % {
             "step": step,
-            "after": ", ".join(str(CHANNEL_WORDS[c]) for c in change.after),
-            "before": ", ".join(str(CHANNEL_WORDS[c]) for c in change.before),
+            "after": join_words(CHANNEL_WORDS[c] for c in change.after),
+            "before": join_words(CHANNEL_WORDS[c] for c in change.before),
         }
     if change.kind == Kind.RECIPIENT:
         if change.after == "billing":
@@ -148,7 +149,7 @@ def describe(change: Change) -> str:
             return _("%(step)s no longer has conditions.") % {"step": step}
         return _("%(step)s: %(conditions)s.") % {
             "step": step,
-            "conditions": "; ".join(str(CONDITION_WORDS[c]) for c in change.after),
+            "conditions": join_clauses(CONDITION_WORDS[c] for c in change.after),
         }
     if change.kind == Kind.ATTACHMENTS:
         return _("%(step)s: what it attaches changes.") % {"step": step}
@@ -173,7 +174,7 @@ def describe_segment(segment: dict) -> str:
     if not segment:
         return _("No segment any more: it chases only the clients given it.")
     kind = dict(f.KINDS).get(segment.get("kind", ""), "")
-    countries = ", ".join(segment.get("countries", []))
+    countries = join_words(segment.get("countries", []))
     if countries and segment.get("kind"):
         return _("Segment: %(kind)s in %(countries)s.") % {"kind": kind, "countries": countries}
     if countries:

@@ -26,7 +26,7 @@ from owed.mail.models import Message
 from owed.mail.services import message_retry as retry_service
 from owed.mail.services import message_settle as settle_service
 from owed.web.access import Access
-from owed.web.forms import CallForm, MessageEditForm, SkipForm, SnoozeForm
+from owed.web.forms import CallForm, DoneForm, MessageEditForm, SkipForm, SnoozeForm
 from owed.web.selectors import today as selectors
 from owed.web.selectors.today import (
     Preview,
@@ -39,13 +39,13 @@ from owed.web.selectors.today import (
 from owed.web.templatetags.owed_web import clock, day, num
 from owed.web.views.base import INVALID, member_view, page, service_error
 
-FORMS = {"skip": SkipForm, "snooze": SnoozeForm, "call": CallForm}
+FORMS = {"skip": SkipForm, "snooze": SnoozeForm, "call": CallForm, "done": DoneForm}
 
 
 def _form(kind: str, action_id: int, today, data=None):
     cls = FORMS[kind]
     options = {"prefix": f"{kind}-{action_id}"}
-    if cls is not SkipForm:
+    if cls in (SnoozeForm, CallForm):
         options["today"] = today
     return cls(data, **options)
 
@@ -84,6 +84,7 @@ def _render(request, access: Access, *, bound=None, status: int = 200):
             forms = {}
             if access.can_write:
                 kinds = ["call"] if row.is_call else []
+                kinds += ["done"] if row.is_task else []
                 kinds += ["skip", "snooze"]
                 forms = {kind: _form(kind, row.action.pk, today) for kind in kinds}
             if bound and bound[1] == row.action.pk:
@@ -167,6 +168,18 @@ def action_skip(request, access: Access, pk: int):
         return _("Skipped: %(client)s.") % {"client": action.client.name}
 
     return _post(request, access, pk, "skip", act)
+
+
+@require_POST
+@member_view
+def action_done(request, access: Access, pk: int):
+    def act(action, data, today):
+        services.action_done(
+            organization=access.organization, action=action, on=today, note=data["note"]
+        )
+        return _("Done: %(client)s.") % {"client": action.client.name}
+
+    return _post(request, access, pk, "done", act)
 
 
 @require_POST

@@ -22,13 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from owed.core.localize import LANGUAGES
 from owed.documents import texts
-from owed.documents.compose import CompositionError, preview_invoice, preview_step
+from owed.documents.compose import CompositionError, preview_step
 from owed.documents.models import StepTemplate
 from owed.documents.own_texts import (
     default_or_none,
     draft_problems,
     has_letter,
     preview_draft,
+    preview_invoice_in,
     preview_invoices,
     step_template_reset,
     step_template_save,
@@ -150,7 +151,7 @@ def _preview(organization, step: str, language: str, *, draft: dict | None, numb
                 "language": language,
             }
     else:
-        invoice = preview_invoice(organization)
+        invoice = preview_invoice_in(organization, language)
         if invoice is None:
             return {
                 "problem": _("The preview needs an invoice: import or add one first."),
