@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from datetime import date
 from enum import StrEnum
@@ -94,6 +95,14 @@ def _org(slug: str | None):
     from owed.ledger.services import organization_resolve
 
     return organization_resolve(slug=slug)
+
+
+def _org_client(slug: str | None, code: str):
+    """The organization and its client with this id; either unknown is a clear error."""
+    from owed.dunning.services import client_find
+
+    organization = _org(slug)
+    return organization, client_find(organization=organization, code=code)
 
 
 @app.command()
@@ -362,12 +371,18 @@ def demo(
         # reading it gets it now, not when the server stops.
         sys.stdout.flush()
         out = err if as_json else console
+        # Stopped with SIGTERM as with Ctrl+C: the local mail server stops with it.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         with _demo_sink(summary.get("mail"), out):
             out.print(
                 f"\nServing on http://127.0.0.1:{port}/  "
                 f"log in as [bold]{DEMO_USERNAME}[/] / [bold]{DEMO_PASSWORD}[/]  (Ctrl+C stops)"
             )
             _serve("127.0.0.1", port, to_stderr=as_json)
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 def _demo_sink(mail: dict | None, out):

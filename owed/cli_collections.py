@@ -12,7 +12,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from owed.cli import JsonOption, OrgOption, _org, _parse_day, _progress, _setup, app, console
+from owed.cli import (
+    JsonOption,
+    OrgOption,
+    _org,
+    _org_client,
+    _parse_day,
+    _progress,
+    _setup,
+    app,
+    console,
+)
 from owed.core.calls import Reason
 from owed.errors import OwedError
 
@@ -280,10 +290,9 @@ def log_(
 ) -> None:
     """Log a call (--call), a reply from the client (--reply) or a note."""
     _setup(as_json=as_json)
-    from owed.dunning.services import call_log, client_find, note_log, reply_log
+    from owed.dunning.services import call_log, note_log, reply_log
 
-    organization = _org(org)
-    found = client_find(organization=organization, code=client_code)
+    organization, found = _org_client(org, client_code)
     day = _day(on, organization)
     if call and reply:
         raise OwedError("log a call or a reply, not both")
@@ -399,10 +408,9 @@ def policy_assign_(
 ) -> None:
     """Chase one client with another policy (or, without a name, the default one again)."""
     _setup(as_json=as_json)
-    from owed.dunning.services import client_find, policy_assign
+    from owed.dunning.services import policy_assign
 
-    organization = _org(org)
-    client = client_find(organization=organization, code=client_code)
+    organization, client = _org_client(org, client_code)
     policy_assign(organization=organization, client=client, name=name)
     _done(
         as_json,

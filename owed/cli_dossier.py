@@ -10,7 +10,16 @@ from typing import Annotated
 
 import typer
 
-from owed.cli import JsonOption, OrgOption, _check_writable, _org, _parse_day, _setup, app, err
+from owed.cli import (
+    JsonOption,
+    OrgOption,
+    _check_writable,
+    _org_client,
+    _parse_day,
+    _setup,
+    app,
+    err,
+)
 from owed.errors import OwedError
 
 
@@ -47,11 +56,9 @@ def dossier(
     _setup(as_json=as_json)
     from owed.cli_documents import _language
     from owed.documents.dossier import dossier_build, dossier_file_name, dossier_zip
-    from owed.dunning.services import client_find
 
     language = _language(language)
-    organization = _org(org)
-    found = client_find(organization=organization, code=client)
+    organization, found = _org_client(org, client)
     day = _parse_day(on, organization.timezone)
     if output is None and zip_file is None:
         output = Path(dossier_file_name(found))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from owed.cli import JsonOption, OrgOption, _org, _setup, app, console, err
+from owed.cli import JsonOption, OrgOption, _org_client, _setup, app, console, err
 
 portal_app = typer.Typer(help="Client portal links: show, replace, revoke.", no_args_is_help=True)
 app.add_typer(portal_app, name="portal")
@@ -40,11 +40,9 @@ def portal_link(
 ) -> None:
     """Print the client's portal link (made if it has none), the one messages carry."""
     _setup(as_json=as_json)
-    from owed.dunning.services import client_find
     from owed.portal.services import link_get, link_renew
 
-    organization = _org(org)
-    found = client_find(organization=organization, code=client)
+    organization, found = _org_client(org, client)
     if new:
         shown = link_renew(organization=organization, client=found)
     else:
@@ -86,11 +84,9 @@ def portal_revoke(
     """Revoke the client's portal links: they show "This link no longer works" from now on.
     The next message (or `owed portal link`) makes a new one."""
     _setup(as_json=as_json)
-    from owed.dunning.services import client_find
     from owed.portal.services import link_revoke
 
-    organization = _org(org)
-    found = client_find(organization=organization, code=client)
+    organization, found = _org_client(org, client)
     revoked = link_revoke(organization=organization, client=found)
     if as_json:
         print(json.dumps({"ok": True, "client": found.code, "revoked": revoked}))

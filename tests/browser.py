@@ -11,7 +11,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -33,3 +33,13 @@ def chromium() -> Iterator[Browser]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def choose_language(page: Page, language: str) -> None:
+    """Switch the signed-in user to `language` with the header's menu, and wait until the
+    page is in it (Persian: right to left)."""
+    page.get_by_label("Language").select_option(language)
+    page.locator(".language").get_by_role("button").click()
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", language)
+    expect(html).to_have_attribute("dir", "rtl" if language == "fa" else "ltr")

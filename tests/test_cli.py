@@ -595,3 +595,7 @@ def test_the_demo_with_json_prints_only_json_on_stdout_while_it_serves(shell, tm
 
     assert json.loads(stdout)["slug"] == "demo"
     assert any(line.startswith("Serving on http://127.0.0.1:") for line in said)
+    # The demo's local mail server, running while it served, stopped with it.
+    assert any("Mail sent from the pages goes to the local mail server" in line for line in said)
+    left = subprocess.run(["pgrep", "-f", f"owed.mail.sink .*{tmp_path}"], capture_output=True)
+    assert left.returncode == 1, left.stdout

@@ -25,8 +25,14 @@ from owed.core.identifiers import (
 )
 from owed.core.money import MoneyError, check_currency
 from owed.ledger.models import Membership, Organization, PaymentAccount
-from owed.ledger.settings_services import KIND_NUMBERS, ORGANIZATION_FIELDS, tax_id_message
+from owed.ledger.settings_services import (
+    KIND_NUMBERS,
+    ORGANIZATION_FIELDS,
+    PAYMENT_ACCOUNT_FIELDS,
+    tax_id_message,
+)
 from owed.mail.models import MailServer
+from owed.mail.services import SERVER_FIELDS
 
 # Persian and Arabic-Indic digits, as a Persian keyboard types them, read as 0-9.
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
@@ -154,18 +160,7 @@ class PaymentAccountForm(forms.ModelForm):
 
     class Meta:
         model = PaymentAccount
-        fields = [
-            "kind",
-            "label",
-            "holder",
-            "bank_name",
-            "iban",
-            "bic",
-            "bank_bin",
-            "account_number",
-            "promptpay_id",
-            "currency",
-        ]
+        fields = list(PAYMENT_ACCOUNT_FIELDS)
         widgets = {
             "iban": forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "characters"}),
             "bic": forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "characters"}),
@@ -330,17 +325,7 @@ class MailServerForm(forms.ModelForm):
 
     class Meta:
         model = MailServer
-        fields = [
-            "host",
-            "port",
-            "security",
-            "username",
-            "password",
-            "from_address",
-            "from_name",
-            "reply_to",
-            "timeout",
-        ]
+        fields = list(SERVER_FIELDS)
         widgets = {
             "host": forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
             "username": forms.TextInput(

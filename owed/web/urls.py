@@ -13,6 +13,7 @@ urlpatterns = [
     path("actions/<int:pk>/done/", today.action_done, name="action-done"),
     path("actions/<int:pk>/call/", today.action_call, name="action-call"),
     path("actions/<int:pk>/preview/", today.action_preview, name="action-preview"),
+    path("actions/<int:pk>/script/", today.action_script, name="action-script"),
     path(
         "actions/<int:pk>/attachments/<int:index>/",
         today.action_attachment,

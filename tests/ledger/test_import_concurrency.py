@@ -15,6 +15,7 @@ from django.db import connection
 
 from owed.ledger import imports, selectors
 from owed.ledger.imports import ImportRejected, import_file
+from tests.locks import someone_waits_for_a_lock
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
@@ -28,19 +29,6 @@ def _postgresql_only():
             "needs PostgreSQL: SQLite's IMMEDIATE transactions already make writers wait "
             "for each other, so the two imports cannot interleave there"
         )
-
-
-def _someone_waits_for_a_lock() -> bool:
-    """True when another session of this database is waiting for a row or lock."""
-    with connection.cursor() as cursor:
-        # Activity is read once per transaction unless the snapshot is cleared.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 def test_an_invoice_import_cannot_lower_a_total_below_a_payment_being_imported(
@@ -70,7 +58,7 @@ def test_an_invoice_import_cannot_lower_a_total_below_a_payment_being_imported(
         apply = plan_payments(*args, **kwargs)
         payment_planned.set()
         deadline = time.monotonic() + 20
-        while not invoice_planned.is_set() and not _someone_waits_for_a_lock():
+        while not invoice_planned.is_set() and not someone_waits_for_a_lock():
             assert time.monotonic() < deadline, "the invoice import neither planned nor waited"
             time.sleep(0.02)
         return apply

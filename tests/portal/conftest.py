@@ -23,27 +23,41 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def persian(org):
+def overdue_client(org, *, code, name, country, language, number, late_days, line):
+    """A client in `language` with one VND invoice, issued 40 days ago and `late_days` late."""
     client = Client.objects.create(
         organization=org,
-        code="PARS",
-        name="شرکت پارس",
-        country="IR",
+        code=code,
+        name=name,
+        country=country,
         currency="VND",
-        language="fa",
+        language=language,
     )
     today = org.today()
     invoice = invoice_create(
         organization=org,
         client=client,
-        number="FA-100",
+        number=number,
         issue_date=today - timedelta(days=40),
-        due_date=today - timedelta(days=10),
+        due_date=today - timedelta(days=late_days),
         currency="VND",
-        lines=[LineInput("طراحی", Decimal(2), Decimal(1_250_000))],
+        lines=[line],
     )
     return client, invoice
+
+
+@pytest.fixture
+def persian(org):
+    return overdue_client(
+        org,
+        code="PARS",
+        name="شرکت پارس",
+        country="IR",
+        language="fa",
+        number="FA-100",
+        late_days=10,
+        line=LineInput("طراحی", Decimal(2), Decimal(1_250_000)),
+    )
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ import pytest
 
 from owed.core.localize import format_amount, format_date, to_persian_digits
 from owed.dunning.models import Dispute, Interaction, Promise
-from owed.ledger.models import Client
-from owed.ledger.services import LineInput, invoice_create
+from owed.ledger.services import LineInput
 
-from .conftest import path_for
+from .conftest import overdue_client, path_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +32,16 @@ def buddhist(day) -> str:
 
 @pytest.fixture
 def thai(org):
-    client = Client.objects.create(
-        organization=org,
+    return overdue_client(
+        org,
         code="SIAM",
         name="บริษัท สยาม จำกัด",
         country="TH",
-        currency="VND",
         language="th",
-    )
-    today = org.today()
-    invoice = invoice_create(
-        organization=org,
-        client=client,
         number="TH-7",
-        issue_date=today - timedelta(days=40),
-        due_date=today - timedelta(days=5),
-        currency="VND",
-        lines=[LineInput("ออกแบบ", Decimal(1), Decimal(800_000))],
+        late_days=5,
+        line=LineInput("ออกแบบ", Decimal(1), Decimal(800_000)),
     )
-    return client, invoice
 
 
 def test_the_persian_page_asks_for_a_solar_hijri_date_in_a_text_field(client, persian):

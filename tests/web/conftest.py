@@ -72,10 +72,13 @@ class Books:
     reminder: Action
 
 
-def _planned(org, client, invoice, step: str, channels: str, today: date) -> Action:
+def _planned(
+    org, client, invoice, step: str, channels: str, today: date, *, key: str | None = None
+) -> Action:
+    """A planned action due now, keyed as the run keys it unless `key` says otherwise."""
     action = Action.objects.create(
         organization=org,
-        key=f"invoice:{invoice.pk}:{step}",
+        key=key or f"invoice:{invoice.pk}:{step}",
         kind="ladder",
         client=client,
         invoice=invoice,

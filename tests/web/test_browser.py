@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from owed.core.localize import format_date
 from owed.dunning.models import Action, Promise
-from tests.browser import chromium
+from tests.browser import choose_language, chromium
 from tests.web.conftest import PASSWORD
 
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts" / "web"
@@ -108,9 +108,7 @@ def test_a_call_with_a_promise_recorded_on_today_shows_on_the_client_timeline(ta
 
 def test_an_invoice_in_persian_is_right_to_left_with_a_solar_hijri_due_date(tab, books, owner):
     page = tab.log_in()
-    page.get_by_label("Language").select_option("fa")
-    page.locator(".language").get_by_role("button").click()
-    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    choose_language(page, "fa")
     page = tab.open(f"/invoices/{books.overdue.number}/")
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "fa")

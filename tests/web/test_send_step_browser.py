@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from owed.core.facts import invoice_key
 from owed.dunning.models import Action
 from owed.mail.models import Message
-from tests.browser import chromium
+from tests.browser import choose_language, chromium
 from tests.mail.conftest import mail_server, sink  # noqa: F401  (fixtures)
 from tests.web.test_browser import ARTEFACTS, Tab
 from tests.web.test_today_messages import reachable  # noqa: F401  (fixture)
@@ -80,9 +80,7 @@ def test_an_interrupted_delivery_is_settled_on_a_persian_today(browser, live_ser
     tab = Tab(browser, live_server.url, width=390, height=844)
     try:
         page = tab.log_in()
-        page.get_by_label("Language").select_option("fa")
-        page.locator(".language").get_by_role("button").click()
-        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        choose_language(page, "fa")
         row = page.locator(f"#message-{message.pk}")
         expect(row).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from owed.ledger.models import PaymentAccount
 from owed.ledger.services import payment_account_add
-from tests.browser import chromium
+from tests.browser import choose_language, chromium
 from tests.web.test_browser import ARTEFACTS, Tab
 
 
@@ -31,9 +31,7 @@ def test_an_owner_adds_a_payment_account_in_persian_and_sees_its_qr_code(
     tab = Tab(browser, live_server.url)
     try:
         page = tab.log_in()
-        page.get_by_label("Language").select_option("fa")
-        page.locator(".language").get_by_role("button").click()
-        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        choose_language(page, "fa")
 
         page.locator(".nav a[href='/settings/']").click()
         page.locator(".settings-menu a[href='/settings/payment/']").click()

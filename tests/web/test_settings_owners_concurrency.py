@@ -16,6 +16,7 @@ from django.db import connection, connections
 from owed.errors import OwedError
 from owed.ledger import settings_services
 from owed.ledger.models import Membership
+from tests.locks import someone_waits_for_a_lock
 from tests.web.conftest import make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
@@ -28,17 +29,6 @@ def _postgresql_only():
             "needs PostgreSQL: SQLite's IMMEDIATE transactions already make writers wait "
             "for each other, so the two changes cannot interleave there"
         )
-
-
-def _someone_waits_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 def test_two_owners_demoting_each_other_at_once_leave_one_owner(org, monkeypatch):
@@ -54,7 +44,7 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(org, monkeypatch
         if not first_counted.is_set():
             first_counted.set()
             deadline = time.monotonic() + 5
-            while not _someone_waits_for_a_lock() and time.monotonic() < deadline:
+            while not someone_waits_for_a_lock() and time.monotonic() < deadline:
                 time.sleep(0.02)
         return others
 

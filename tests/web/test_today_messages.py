@@ -14,11 +14,11 @@ from django.utils import timezone
 from owed.documents.compose import compose
 from owed.documents.outbox import queue_due
 from owed.dunning.actions import action_send_now
-from owed.dunning.models import Action, ActionLine, ActionReview, Interaction
-from owed.ledger.models import Client, Contact, Invoice
-from owed.ledger.selectors import annotate_balance
+from owed.dunning.models import Action, ActionReview, Interaction
+from owed.ledger.models import Client, Contact
 from owed.mail.models import Message
 from tests.mail.conftest import mail_server, sink  # noqa: F401  (fixtures)
+from tests.web.conftest import _planned as planned
 
 pytestmark = pytest.mark.django_db
 
@@ -28,26 +28,8 @@ _made = iter(range(1, 10_000))
 
 def _planned(org, client, invoice, step, channels, today) -> Action:
     """A planned action as the fixtures make them, under a key of its own."""
-    action = Action.objects.create(
-        organization=org,
-        key=f"test:{invoice.pk}:{step}:{next(_made)}",
-        kind="ladder",
-        client=client,
-        invoice=invoice,
-        subject_id=invoice.pk,
-        step=step,
-        channels=channels,
-        decided_on=today,
-        scheduled_for=timezone.now() - timedelta(minutes=5),
-    )
-    balance = annotate_balance(Invoice.objects.filter(pk=invoice.pk)).get().balance
-    ActionLine.objects.create(
-        action=action,
-        invoice=invoice,
-        days_overdue=(today - invoice.due_date).days,
-        balance=balance,
-    )
-    return action
+    key = f"test:{invoice.pk}:{step}:{next(_made)}"
+    return planned(org, client, invoice, step, channels, today, key=key)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from owed.core.calls import Reason
-from owed.documents.compose import CompositionError, compose
+from owed.documents.compose import CompositionError, call_script, compose, is_call
 from owed.dunning import actions as services
 from owed.dunning.models import Action
 from owed.dunning.services import call_log
@@ -455,3 +455,25 @@ def message_settle(request, access: Access, pk: int):
             % {"subject": message.subject},
         )
     return redirect("web:today")
+
+
+@require_GET
+@member_view
+def action_script(request, access: Access, pk: int):
+    """What to say on a call task, point by point, in the client's language (the
+    `owed tasks` script): a fragment for htmx, a page of its own otherwise."""
+    action = (
+        Action.objects.filter(organization=access.organization, pk=pk)
+        .select_related("client", "organization")
+        .first()
+    )
+    if action is None or not is_call(action.step):
+        raise Http404("no such call")
+    try:
+        points = call_script(action)
+    except CompositionError as exc:
+        raise Http404(exc.message) from None
+    language = action.client.language or action.organization.language or "en"
+    context = {"action": action, "points": points, "script_language": language}
+    template = "web/includes/script.html" if request.htmx else "web/script.html"
+    return page(request, access, template, context)
