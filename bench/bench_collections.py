@@ -22,7 +22,14 @@ up to date (as autovacuum would have by the next day). Prints one line per run: 
 process's peak resident memory (ru_maxrss: the whole process, Django included). The targets
 are the issue's, for 1,000,000 invoices, and are checked only at that size (exit status 1
 if one is missed); docs/benchmarks.md has the results. `--profile DIR` writes a cProfile file
-per step; `--keep` keeps the scratch database.
+per step; `--keep` keeps the scratch database; on SQLite, `--save-first DIR` keeps a copy of
+the database after the first run and `--from-first DIR` starts from it (the first run at
+1,000,000 invoices takes several minutes).
+
+Each line also gives the run's processor time (both processes when a big run decides in a
+second one, see owed.dunning.aside), the bytes its process wrote (Linux: the write-ahead
+log and the checkpoints into the database file), and the peak resident memory of the run's
+process plus that of its second process.
 """
 
 from __future__ import annotations
@@ -56,8 +63,11 @@ COUNTRIES = (  # (share, country, currency, kind, amount in hundredths: low, hig
 )
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _own_peak_mb() -> float:
+    """This process's peak resident memory: VmHWM where Linux gives it (ru_maxrss counts
+    the memory of the process that started this one too), else ru_maxrss."""
+    peak = _peak_kb(os.getpid())
+    return (peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 
 
 # --- the orchestrator (no Django here) ----------------------------------------------------
@@ -75,11 +85,23 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=7, help="steady-state days after the first")
     parser.add_argument("--profile", metavar="DIR", help="write a cProfile file per step here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--save-first",
+        metavar="DIR",
+        help="SQLite: keep a copy of the database after the first run in DIR",
+    )
+    parser.add_argument(
+        "--from-first",
+        metavar="DIR",
+        help="SQLite: start from the copy --save-first kept (no generation, no first run)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--day", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return _child(args)
+    if (args.save_first or args.from_first) and args.database != "sqlite":
+        parser.error("--save-first and --from-first are for SQLite")
 
     work = Path(tempfile.mkdtemp(prefix="owed-bench-collections-"))
     env = dict(os.environ, OWED_DATA_DIR=str(work / "data"), DJANGO_SETTINGS_MODULE="owed.settings")
@@ -101,11 +123,20 @@ def main() -> int:
             command += ["--day", day.isoformat()]
         if args.profile:
             command += ["--profile", args.profile]
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            process = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+            aside = _watch(process)
+            out.seek(0)
+            err.seek(0)
+            done = subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
         if done.returncode != 0:
             sys.stderr.write(done.stdout + done.stderr)
             raise SystemExit(f"step {step} {day or ''} failed")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        # The step's own peak, plus that of the processes it started (a big run decides in
+        # a second process, see owed.dunning.aside; SQLite checkpoints in a small third one).
+        result["peak_mb"] += aside
+        return result
 
     n = args.invoices
     checked = n >= 1_000_000  # the targets are stated for 1,000,000 invoices
@@ -127,6 +158,7 @@ def main() -> int:
         print(
             f"{name:30s} {out['seconds']:8.2f} s  looked at {looked:>9,}  "
             f"recorded {out.get('recorded', 0):>10,}  {per:6.0f} µs/invoice  "
+            f"cpu {out.get('cpu_seconds', 0):6.2f} s  written {out.get('written_mb', 0):6.0f} MB  "
             f"peak {out['peak_mb']:5.0f} MB  {verdict}",
             flush=True,
         )
@@ -134,13 +166,26 @@ def main() -> int:
 
     try:
         print(f"database: {args.database}; {n:,} invoices, {max(1, n // 10):,} clients", flush=True)
-        made = child("generate")
-        print(
-            f"generated in {made['seconds']:.1f} s: "
-            + ", ".join(f"{v:,} {k}" for k, v in made["counts"].items()),
-            flush=True,
-        )
-        show(f"first run {START}", child("run", START), "full")
+        data = work / "data"
+        if args.from_first:
+            data.mkdir(parents=True)
+            for part in Path(args.from_first).glob("owed.sqlite3*"):
+                shutil.copy2(part, data / part.name)
+            child("migrate")
+            print(f"from the database after the first run, in {args.from_first}", flush=True)
+        else:
+            made = child("generate")
+            print(
+                f"generated in {made['seconds']:.1f} s: "
+                + ", ".join(f"{v:,} {k}" for k, v in made["counts"].items()),
+                flush=True,
+            )
+            show(f"first run {START}", child("run", START), "full")
+        if args.save_first:
+            keep = Path(args.save_first)
+            keep.mkdir(parents=True, exist_ok=True)
+            for part in data.glob("owed.sqlite3*"):
+                shutil.copy2(part, keep / part.name)
         for d in range(1, args.days + 1):
             day = START + timedelta(days=d)
             child("churn", day)
@@ -177,6 +222,50 @@ def main() -> int:
     return 1 if failures else 0
 
 
+def _peak_kb(pid: int) -> int:
+    """The peak resident memory of a running process (Linux: VmHWM), 0 if it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rpartition(")")[2].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        parents.setdefault(ppid, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _watch(process: subprocess.Popen) -> float:
+    """Wait for a step's process; the highest sum of its descendants' peak memory seen
+    while it ran, in MB (sampled every 50 ms from here, not from the measured process;
+    Linux only, 0 elsewhere). Their own peaks are read rather than the step's rusage of its
+    children, which counts the step's own memory again for each process it starts."""
+    highest = 0
+    peaks: dict[int, int] = {}
+    while process.poll() is None:
+        if Path("/proc/self/status").exists():
+            for pid in _descendants(process.pid):
+                peaks[pid] = max(peaks.get(pid, 0), _peak_kb(pid))
+            highest = max(highest, sum(peaks.values()))
+        time.sleep(0.05)
+    return highest / 1024
+
+
 def _postgres(server: str, sql: str) -> None:
     import psycopg
 
@@ -193,7 +282,7 @@ def _child(args: argparse.Namespace) -> int:
     django.setup()
     from django.core.management import call_command
 
-    if args.child == "generate":
+    if args.child in ("generate", "migrate"):
         call_command("migrate", verbosity=0)
     from owed.ledger.models import Organization
 
@@ -204,6 +293,8 @@ def _child(args: argparse.Namespace) -> int:
         out = {"seconds": time.perf_counter() - t0, "counts": counts}
     elif args.child == "count":
         out = {"seconds": 0.0, "counts": _counts()}
+    elif args.child == "migrate":
+        out = {"seconds": 0.0}
     else:
         org = Organization.objects.get(slug="bench")
         fn = {"run": _run, "churn": _churn, "policy": _policy}[args.child]
@@ -215,7 +306,7 @@ def _child(args: argparse.Namespace) -> int:
             profiler.dump_stats(Path(args.profile) / f"{args.child}-{day}.prof")
         else:
             out = fn(org, day, args.invoices)
-    out["peak_mb"] = _peak_mb()
+    out["peak_mb"] = _own_peak_mb()
     print(json.dumps(out, default=str))
     return 0
 
@@ -223,6 +314,7 @@ def _child(args: argparse.Namespace) -> int:
 def _run(org, day: date, invoices: int) -> dict:
     from django.db import connection
 
+    from owed.cli_collections import _chunk_option  # OWED_RUN_CHUNK, as `owed run` reads it
     from owed.dunning.run import collections_run
 
     if connection.vendor == "postgresql":
@@ -230,15 +322,36 @@ def _run(org, day: date, invoices: int) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     os.sync()  # the churn's writes go to disk now, not during the run's first commit
-    t0 = time.perf_counter()
-    report = collections_run(organization=org, as_of=day, keep_actions=False)
+    io = _io()
+    t0, c0 = time.perf_counter(), _cpu()
+    report = collections_run(organization=org, as_of=day, keep_actions=False, **_chunk_option())
     seconds = time.perf_counter() - t0
+    written = _io().get("wchar", 0) - io.get("wchar", 0)
     return {
         "seconds": seconds,
+        "cpu_seconds": _cpu() - c0,
+        "written_mb": written / 2**20,
         "looked_at": report.invoices_looked_at,
         "recorded": report.recorded_count,
         "problems": len(report.problems),
     }
+
+
+def _cpu() -> float:
+    """Processor time of this process and of its children that have ended, in seconds."""
+    own, children = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _io() -> dict[str, int]:
+    """The process's input and output so far (Linux: /proc/self/io), in bytes by kind."""
+    try:
+        text = Path("/proc/self/io").read_text()
+    except OSError:
+        return {}
+    return {k: int(v) for k, v in (line.split(": ") for line in text.splitlines())}
 
 
 def _policy(org, day: date, invoices: int) -> dict:
@@ -392,7 +505,10 @@ def _generate(invoices: int) -> dict[str, int]:
             for i in range(invoices):
                 c = i % n_clients
                 p = profile[c]
-                due = START - timedelta(days=rng.randrange(SPREAD_DAYS))
+                # Ids follow issue dates, as in a ledger that issues its invoices over time:
+                # the oldest due first, evenly over the spread.
+                rng.randrange(SPREAD_DAYS)  # (the random due date of earlier versions)
+                due = START - timedelta(days=SPREAD_DAYS - 1 - i * SPREAD_DAYS // invoices)
                 amount = rng.randrange(p[3], p[4]) // 100 * 100
                 contract = contract_of.get(c) if rng.random() < 0.5 else None
                 if rng.random() < 0.25:

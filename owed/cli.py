@@ -362,6 +362,7 @@ def demo(
             progress.update(task, completed=done, total=total)
 
         summary = build_demo(progress=report, today=asked)
+    summary["collections"].update(_demo_counts(summary))
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
@@ -379,6 +380,22 @@ def demo(
                 f"log in as [bold]{DEMO_USERNAME}[/] / [bold]{DEMO_PASSWORD}[/]  (Ctrl+C stops)"
             )
             _serve("127.0.0.1", port, to_stderr=as_json)
+
+
+def _demo_counts(summary: dict) -> dict:
+    """The demo day's actions counted as Today counts them: to do, and what became of the
+    others the day's run decided (`owed.dunning.workload`)."""
+    from owed.dunning.workload import OTHERS, day_counts
+
+    organization = _org(summary["slug"])
+    counts = day_counts(
+        organization=organization, day=date.fromisoformat(summary["collections"]["date"])
+    )
+    return {
+        "to_do": counts.to_do,
+        **{name: getattr(counts, name) for name in OTHERS},
+        "line": counts.english(today=organization.today()),
+    }
 
 
 def _exit_on_sigterm(signum, frame) -> None:
@@ -440,13 +457,14 @@ def _print_summary(summary: dict) -> None:
     )
     console.print(f"By state: {states}.", highlight=False)
     today = summary["collections"]
+    console.print(f"Collections ({today['date']}): {today['line']}.", highlight=False)
     table = Table(
         "step",
         "planned",
         "merged",
         "skipped",
         "clients",
-        title=f"Today's collections ({today['date']}): {today['actions']} actions",
+        title=f"What the run decided on {today['date']}, by step",
     )
     for column in table.columns[1:4]:
         column.justify = "right"
@@ -581,4 +599,5 @@ from owed import (  # noqa: E402, F401
     cli_law,
     cli_mail,
     cli_portal,
+    cli_requests,
 )

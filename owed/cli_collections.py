@@ -57,6 +57,7 @@ def run_(
     _setup(as_json=as_json)
     from owed.dunning.presenters import day_rows, decided_rows, sort_rows
     from owed.dunning.run import collections_run
+    from owed.dunning.workload import day_counts, end_of_day
 
     organization = _org(org)
     as_of = _day(day, organization)
@@ -77,8 +78,8 @@ def run_(
     rows = day_rows(organization=organization, as_of=as_of)
     if dry_run:
         known = {r["key"] for r in rows}
-        new = decided_rows(organization=organization, actions=result.recorded)
-        rows = sort_rows(rows + [r for r in new if r["key"] not in known])
+        unknown = [a for a in result.recorded if a.key not in known]
+        rows = sort_rows(rows + decided_rows(organization=organization, actions=unknown))
     if as_json:
         print(json.dumps(rows, ensure_ascii=False))
         return
@@ -86,9 +87,14 @@ def run_(
     verb = "would record" if dry_run else "recorded"
     console.print(
         f"Looked at {result.invoices_looked_at} invoices; {verb} {result.recorded_count} "
-        f"new actions ({len(rows)} for the day).",
+        "new actions.",
         highlight=False,
     )
+    counts = day_counts(organization=organization, day=as_of)
+    if dry_run:
+        counts = counts.with_decided(unknown, end_of_day(organization, as_of))
+    said = counts.english(today=organization.today())
+    console.print(f"If recorded: {said}." if dry_run else f"{said}.", highlight=False)
     for problem in result.problems:
         console.print(f"[yellow]warning:[/] {problem.subject}: {problem.message}", highlight=False)
 
@@ -313,6 +319,55 @@ def log_(
     else:
         made = note_log(organization=organization, client=found, on=day, note=note)
     _done(as_json, {"interaction": made.pk}, f"Logged: {made.summary}.")
+
+
+@app.command("done")
+def done_(
+    action: Annotated[
+        str,
+        typer.Argument(
+            help="The action's id (owed tasks --json, GET /api/actions) or key (owed run --json)."
+        ),
+    ],
+    note: Annotated[str, typer.Option(help="What was done.")] = "",
+    on: OnOption = None,
+    org: OrgOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Mark a planned task done (a call, a hand-off to an agency, legal action, a payment
+    plan to propose, a dispute to resolve...): the ladder goes on from it and the client's
+    timeline says so, with the note."""
+    _setup(as_json=as_json)
+    from owed.dunning.actions import action_done
+    from owed.dunning.models import Action
+
+    organization = _org(org)
+    text = action.strip()
+    found = Action.objects.filter(organization=organization).select_related("client")
+    if text.isdigit():
+        target = found.filter(pk=int(text)).first() if len(text) <= 18 else None
+    else:
+        target = found.filter(key=text).first() if 0 < len(text) <= 120 else None
+    if target is None:
+        raise OwedError(
+            f"no action {text!r} in {organization.slug}: give an action's id or key "
+            "(owed tasks --json, owed run --json)"
+        )
+    made = action_done(
+        organization=organization, action=target, on=_day(on, organization), note=note
+    )
+    step = made.step.replace("_", " ")
+    _done(
+        as_json,
+        {
+            "action": made.pk,
+            "key": made.key,
+            "step": made.step,
+            "status": made.status,
+            "client_id": made.client.code,
+        },
+        f"Done: {step} for {made.client.name} ({made.client.code}).",
+    )
 
 
 policy_app = typer.Typer(help="Show or change the escalation ladder.", no_args_is_help=True)

@@ -105,9 +105,12 @@ def test_run_prints_the_days_actions_and_what_it_looked_at(ledger, owed):
 
     assert result.code == 0, result.stderr
     assert "Collections for Lotus Studio on 2026-03-20" in result.stdout
-    assert "Looked at 3 invoices; recorded 6 new actions (6 for the day)." in result.stdout
+    assert "Looked at 3 invoices; recorded 6 new actions." in result.stdout
+    day = "2 actions to do on 2026-03-20 (1 merged into others, 3 skipped)."
+    assert day in result.stdout
     again = owed("run", "--date", "2026-03-20")
-    assert "Looked at 0 invoices; recorded 0 new actions (6 for the day)." in again.stdout
+    assert "Looked at 0 invoices; recorded 0 new actions." in again.stdout
+    assert day in again.stdout
 
 
 def test_a_dry_run_shows_what_it_would_record_and_records_nothing(ledger, owed):
@@ -115,7 +118,10 @@ def test_a_dry_run_shows_what_it_would_record_and_records_nothing(ledger, owed):
     as_json = owed("run", "--date", "2026-03-20", "--dry-run", "--json")
 
     assert table.code == 0, table.stderr
-    assert "Looked at 3 invoices; would record 6 new actions (6 for the day)." in table.stdout
+    assert "Looked at 3 invoices; would record 6 new actions." in table.stdout
+    assert "If recorded: 2 actions to do on 2026-03-20 (1 merged into others, 3 skipped)." in (
+        table.stdout
+    )
     assert len(as_json.json) == 6
     assert {r["status"] for r in as_json.json} == {"planned", "skipped", "merged"}
     assert not Action.objects.exists()

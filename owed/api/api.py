@@ -17,6 +17,7 @@ from owed.api.auth import TokenAuth
 from owed.api.docs import LocalSwagger, docs_asset
 from owed.api.routers import (
     actions,
+    client_requests,
     clients,
     contacts,
     contracts,
@@ -103,5 +104,6 @@ for module in (
     snoozes,
     interactions,
     outbox,
+    client_requests,
 ):
     api.add_router("/", module.router)

@@ -586,11 +586,11 @@ def _settle(work: _Work, invoices: Mapping[int, InvoiceFacts]) -> list[Action]:
             found = days[key] = (rules, rules.window_on(as_of, country) is not None)
         return found
 
-    def defer(candidates: Iterable[_Candidate]) -> None:
+    def defer(candidates: Iterable[_Candidate], until: date = tomorrow) -> None:
         for candidate in candidates:
             for invoice_id in candidate.invoice_ids:
                 if invoice_id in work.next_on:
-                    work.look(invoice_id, tomorrow)
+                    work.look(invoice_id, until)
 
     def lines(ids: Iterable[int]) -> tuple[Line, ...]:
         found = sorted(
@@ -628,7 +628,10 @@ def _settle(work: _Work, invoices: Mapping[int, InvoiceFacts]) -> list[Action]:
         for task in tasks:
             actions.append(action(task, Status.PLANNED, at))
         if not allowed_today:
-            defer(contacts)
+            # Looked at again on the client's next allowed day (the day of `at`), not on
+            # each day between: nothing can reach the client before it, and a step coming
+            # due meanwhile (a task, or a catch-up) has its own next look.
+            defer(contacts, at.date())
             continue
 
         ladder = [c for c in contacts if c.kind in _LADDER_KINDS]

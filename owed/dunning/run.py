@@ -10,35 +10,40 @@
   PostgreSQL advisory lock, or a lock file beside the SQLite database; both are released
   by the operating system if the process dies).
 - A run for a day earlier than the last run is refused.
+
+Each chunk is read and decided (`owed.dunning.prepare`: the snapshot, `decide_fast`, the
+rows to write), then written (`owed.dunning.write`). A big run decides its chunks in a
+second process while this one writes (`owed.dunning.aside`), and tunes its connection
+(`owed.dunning.tuning`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
 import tempfile
 import zlib
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from owed.core import decide as core
-from owed.dunning import snapshot
-from owed.dunning.models import Action, ActionLine, Hold, Plan, Promise, Run, WorkStop
+from owed.dunning import aside, prepare, snapshot, write
+from owed.dunning.models import Plan, Promise, Run
+from owed.dunning.tuning import tuned
 from owed.errors import OwedError
-from owed.ledger.fields import to_hundredths
 from owed.ledger.models import Invoice, Organization
 from owed.ledger.selectors import annotate_balance
 
-CHUNK_CLIENTS = 2000
+CHUNK_CLIENTS = 5000
 Progress = Callable[[int, int], None]
 
 
@@ -88,27 +93,46 @@ def collections_run(
                 status=Run.Status.INTERRUPTED
             )
             run = Run.objects.create(organization=organization, as_of=as_of)
-        default, by_name = snapshot.policies(organization)
+        policies = snapshot.policies(organization)
         # The due invoices, by client: each chunk then reads just those, not every invoice
         # of its clients (`snapshot.build` for the clients `snapshot.due_clients` lists).
         due = snapshot._due(organization, as_of)
-        stack.enter_context(_tuned(big=sum(map(len, due.values())) >= BIG_RUN))
-        clients = sorted(due)
-        total = len(clients) + 1
-        for start in range(0, len(clients), chunk_clients):
-            chunk = clients[start : start + chunk_clients]
-            invoice_ids = [i for c in chunk for i in due.pop(c)]
-            snap = snapshot._build(organization, as_of, chunk, by_name, invoice_ids)
-            decision = core.decide(as_of, snap, default)
-            report.invoices_looked_at += len(snap.invoices)
-            _take(report, decision, snap, organization, run)
+        due_count = sum(map(len, due.values()))
+        stack.enter_context(tuned(big=due_count >= BIG_RUN))
+        total = len(due) + 1
+        chunks = prepare.chunks(
+            organization, as_of, due, policies, chunk_clients, keep_actions=keep_actions
+        )
+        if (
+            run is not None
+            and len(prepare.bounds(sorted(due), due, chunk_clients)) > 1
+            and due_count >= aside.split_from()
+            and aside.possible()
+        ):
+            # The first chunk here while the second process starts, the others from it.
+            second = stack.enter_context(
+                aside.Aside(
+                    organization_id=organization.pk,
+                    as_of=as_of,
+                    due=due,
+                    chunk_clients=chunk_clients,
+                    keep_actions=keep_actions,
+                    first=1,
+                )
+            )
+            chunks = itertools.chain(itertools.islice(chunks, 1), second)
+        done = 0
+        for prepared in chunks:
+            _take(report, prepared, organization, run)
+            done += prepared.clients
             if progress:
-                progress(start + len(chunk), total)
+                progress(done, total)
         # Only the holds and stops to lift, and their clients: the decision
         # `snapshot.holds_snapshot` would give, without reading every client on hold.
         lift = snapshot._holds_snapshot(organization, as_of, to_lift_only=True)
-        decision = core.decide(as_of, lift, default)
-        _take(report, decision, None, organization, run)
+        decision = core.decide(as_of, lift, policies[0])
+        lifts = prepare.rows(organization, decision, None, as_of, keep_actions=keep_actions)
+        _take(report, lifts, organization, run)
         if run is not None:
             settle_agreements(organization)
         if progress:
@@ -124,53 +148,8 @@ def collections_run(
     return report
 
 
-SQLITE_CACHE_KIB = 64 * 1024
 BIG_RUN = 10_000
-"""Due invoices from which a run on SQLite takes a larger page cache (`_tuned`)."""
-
-
-@contextlib.contextmanager
-def _tuned(*, big: bool) -> Iterator[None]:
-    """The connection tuned for the run, then as it was.
-
-    PostgreSQL: no JIT compilation. The run's queries are many and short; their estimated
-    costs (correlated subqueries over large tables) pass `jit_above_cost`, and compiling
-    took longer than running them (0.8 s instead of 0.1 s for the holds query at 100,000
-    invoices, whatever the number of invoices due that day).
-    SQLite, for a `big` run: a 64 MiB page cache (the default is 2 MiB): a large run
-    inserts into indexes of millions of rows, and with the small cache every insert reads
-    its path of index pages from the operating system again.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The old value and the new one in one statement (the subquery reads first).
-            cursor.execute(
-                "SELECT was.jit, set_config('jit', 'off', false) "
-                "FROM (SELECT current_setting('jit') AS jit) AS was"
-            )
-            undo = ("SELECT set_config('jit', %s, false)", [cursor.fetchone()[0]])
-        elif connection.vendor == "sqlite" and big:
-            cursor.execute("PRAGMA cache_size")
-            undo = (f"PRAGMA cache_size = {int(cursor.fetchone()[0])}", None)
-            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-        else:
-            undo = None
-    if undo is None:
-        yield
-        return
-
-    def restore() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(*undo)
-
-    try:
-        yield
-    except BaseException:
-        # A failed transaction on PostgreSQL takes its SET back with it.
-        with contextlib.suppress(DatabaseError):
-            restore()
-        raise
-    restore()
+"""Due invoices from which a run on SQLite takes a larger page cache (`tuning.tuned`)."""
 
 
 def settle_agreements(organization: Organization) -> None:
@@ -185,268 +164,15 @@ def settle_agreements(organization: Organization) -> None:
 
 
 def _take(
-    report: RunReport,
-    decision: core.Decision,
-    snap: core.Snapshot | None,
-    organization: Organization,
-    run: Run | None,
+    report: RunReport, prepared: prepare.Prepared, organization: Organization, run: Run | None
 ) -> None:
-    report.recorded_count += len(decision.actions)
+    report.invoices_looked_at += prepared.looked_at
+    report.recorded_count += prepared.decided
     if report.keep_actions:
-        report.recorded.extend(decision.actions)
-    report.problems.extend(decision.problems)
-    if run is None:
-        return
-    with transaction.atomic():
-        record(organization, run, decision.actions, snap, report.as_of)
-        _next_looks(decision.next_step_on)
-
-
-def record(
-    organization: Organization,
-    run: Run | None,
-    actions: tuple[core.Action, ...] | list[core.Action],
-    snap: core.Snapshot | None,
-    as_of: date,
-) -> dict[str, int]:
-    """Write the actions (heads first, then those merged into them) and their effects.
-
-    Returns the ids of the actions written, by key. An action whose key is already taken
-    is left as it was (an insert that ignores conflicts): the unique key is the last guard
-    against recording a step twice.
-
-    Rows are written with plain multi-row inserts (no model instances: a first run writes
-    several actions per invoice); each distinct moment and day is converted once.
-    """
-    if not actions:
-        return {}
-    zones = {c.id: c.tz for c in snap.clients.values()} if snap else {}
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    decided_on = ops.adapt_datefield_value(as_of)
-    moments: dict[datetime, object] = {}
-    channel_text: dict[tuple[core.Channel, ...], str] = {}
-    run_id = run.pk if run is not None else None
-    ladder = core.Kind.LADDER
-    ids: dict[str, int] = {}
-    last = None
-    heads = [a for a in actions if a.merged_into is None]
-    merged = [a for a in actions if a.merged_into is not None]
-    for batch in (heads, merged):
-        if not batch:
-            continue
-        rows = []
-        for a in batch:
-            at = a.scheduled_for
-            moment = moments.get(at)
-            if moment is None:
-                moment = moments[at] = ops.adapt_datetimefield_value(at)
-            channels = channel_text.get(a.channels)
-            if channels is None:
-                channels = channel_text[a.channels] = ",".join(c.value for c in a.channels)
-            rows.append(
-                (
-                    organization.pk,
-                    run_id,
-                    a.key,
-                    a.kind.value,
-                    a.client_id,
-                    a.subject_id if a.kind is ladder else None,
-                    a.subject_id,
-                    a.step,
-                    channels,
-                    a.status.value,
-                    decided_on,
-                    moment,
-                    zones.get(a.client_id) or str(at.tzinfo),
-                    ids.get(a.merged_into) if a.merged_into else None,
-                    a.reason[:200],
-                    "",
-                    now,
-                    now,
-                )
-            )
-        found, last = _insert_actions(rows, run_id, {a.key for a in batch}, last)
-        ids.update(found)
-    _insert(
-        ActionLine,
-        ("action_id", "invoice_id", "days_overdue", "balance"),
-        [
-            (ids[a.key], line.invoice_id, line.days_overdue, to_hundredths(line.balance))
-            for a in actions
-            if a.key in ids
-            for line in a.lines
-        ],
-    )
-    _effects(organization, [a for a in actions if a.key in ids], snap, as_of)
-    return ids
-
-
-_ACTION_COLUMNS = (
-    "organization_id",
-    "run_id",
-    "key",
-    "kind",
-    "client_id",
-    "invoice_id",
-    "subject_id",
-    "step",
-    "channels",
-    "status",
-    "decided_on",
-    "scheduled_for",
-    "timezone",
-    "merged_into_id",
-    "reason",
-    "note",
-    "created_at",
-    "updated_at",
-)
-
-
-def _insert_actions(
-    rows: list[tuple], run_id: int | None, keys: set[str], last: int | None
-) -> tuple[dict[str, int], int | None]:
-    """Insert action rows, skipping any whose key is taken: the ids of those inserted, and
-    (SQLite) the highest id seen, the `last` of the next batch.
-
-    PostgreSQL returns the rows it inserted (`RETURNING`). On SQLite the new rows are the
-    ones above `last`, the highest id before the insert, that belong to this run and carry
-    one of `keys` (a concurrent writer's rows, if any, are told apart by their run and
-    key): a range read of the primary key, not a lookup per key."""
-    if connection.vendor == "postgresql":
-        returned = _insert(Action, _ACTION_COLUMNS, rows, ignore_conflicts=True, returning=True)
-        return dict(returned), last
-    quote = connection.ops.quote_name
-    table = quote(Action._meta.db_table)
-    with connection.cursor() as cursor:
-        if last is None:
-            cursor.execute(f"SELECT MAX({quote('id')}) FROM {table}")
-            last = cursor.fetchone()[0] or 0
-        _insert(Action, _ACTION_COLUMNS, rows, ignore_conflicts=True)
-        cursor.execute(
-            f"SELECT {quote('key')}, {quote('id')}, {quote('run_id')} FROM {table} "
-            f"WHERE {quote('id')} > %s",
-            [last],
-        )
-        found = {}
-        for key, pk, row_run in cursor.fetchall():
-            last = max(last, pk)
-            if row_run == run_id and key in keys:
-                found[key] = pk
-        return found, last
-
-
-def _insert(
-    model,
-    columns: tuple[str, ...],
-    rows: list[tuple],
-    ignore_conflicts: bool = False,
-    returning: bool = False,
-) -> list[tuple]:
-    """Insert plain rows (columns by attname; the others are NULL), 10,000 at a time.
-
-    SQLite: one prepared INSERT run for every row (`executemany`, a loop in C).
-    PostgreSQL: one INSERT ... SELECT FROM unnest(one array per column) per batch, instead
-    of a statement per row; with `returning`, the (key, id) of the rows inserted."""
-    if not rows:
-        return []
-    quote = connection.ops.quote_name
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    names = ", ".join(quote(fields[c].column) for c in columns)
-    table = quote(model._meta.db_table)
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        arrays = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in columns)
-        sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
-        if ignore_conflicts:
-            sql += " ON CONFLICT DO NOTHING"
-        if returning:
-            sql += f" RETURNING {quote('key')}, {quote('id')}"
-    else:
-        marks = ", ".join(["%s"] * len(columns))
-        verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
-        sql = f"{verb} INTO {table} ({names}) VALUES ({marks})"
-    found: list[tuple] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 10_000):
-            batch = rows[start : start + 10_000]
-            if postgres:
-                cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
-                if returning:
-                    found += cursor.fetchall()
-            else:
-                cursor.executemany(sql, batch)
-    return found
-
-
-def _effects(
-    organization: Organization,
-    actions: list[core.Action],
-    snap: core.Snapshot | None,
-    as_of: date,
-) -> None:
-    """Holds, work stops, broken promises and plans, lifted holds: what the actions mean."""
-    happening = [a for a in actions if a.status in (core.Status.PLANNED, core.Status.MERGED)]
-    since = connection.ops.adapt_datefield_value(as_of)
-    hold_clients = {a.client_id for a in happening if a.step == core.CREDIT_HOLD}
-    if hold_clients:
-        held = set(
-            Hold.objects.filter(
-                snapshot.among("client_id", hold_clients), lifted_on=None
-            ).values_list("client_id", flat=True)
-        )
-        _insert(
-            Hold,
-            ("organization_id", "client_id", "since"),
-            [(organization.pk, c, since) for c in sorted(hold_clients - held)],
-        )
-    stop_invoices = {a.subject_id for a in happening if a.step == core.WORK_STOP}
-    if stop_invoices:
-        contracts = set(
-            Invoice.objects.filter(pk__in=stop_invoices, contract__isnull=False).values_list(
-                "contract_id", flat=True
-            )
-        )
-        stopped = set(
-            WorkStop.objects.filter(contract_id__in=contracts, lifted_on=None).values_list(
-                "contract_id", flat=True
-            )
-        )
-        _insert(
-            WorkStop,
-            ("organization_id", "contract_id", "since"),
-            [(organization.pk, c, since) for c in sorted(contracts - stopped)],
-        )
-    by_kind: dict[core.Kind, list[int]] = defaultdict(list)
-    for a in happening:
-        by_kind[a.kind].append(a.subject_id)
-    if by_kind[core.Kind.BROKEN_PROMISE]:
-        Promise.objects.filter(pk__in=by_kind[core.Kind.BROKEN_PROMISE]).update(
-            status=Promise.Status.BROKEN
-        )
-    if by_kind[core.Kind.PLAN_BROKEN] and snap is not None:
-        plans = {p.id: p for p in snap.plans}
-        broken: dict[date, list[int]] = defaultdict(list)
-        for plan_id in by_kind[core.Kind.PLAN_BROKEN]:
-            day = core.plan_break_day(plans[plan_id]) if plan_id in plans else as_of
-            broken[day].append(plan_id)
-        for day, plan_ids in broken.items():
-            Plan.objects.filter(pk__in=plan_ids).update(status=Plan.Status.BROKEN, broken_on=day)
-    if by_kind[core.Kind.HOLD_LIFTED]:
-        Hold.objects.filter(pk__in=by_kind[core.Kind.HOLD_LIFTED]).update(lifted_on=as_of)
-    if by_kind[core.Kind.WORK_RESUMED]:
-        WorkStop.objects.filter(pk__in=by_kind[core.Kind.WORK_RESUMED]).update(lifted_on=as_of)
-
-
-def _next_looks(next_step_on: dict[int, date]) -> None:
-    """Store each invoice's next look, one UPDATE per distinct day."""
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for invoice_id, day in next_step_on.items():
-        by_day[day].append(invoice_id)
-    for day, invoice_ids in by_day.items():
-        invoice_ids.sort()
-        Invoice.objects.filter(snapshot.among("pk", invoice_ids)).update(next_step_on=day)
+        report.recorded.extend(prepared.actions)
+    report.problems.extend(prepared.problems)
+    if run is not None:
+        write.write(organization, run, prepared, report.as_of)
 
 
 # --- one run at a time --------------------------------------------------------------------

@@ -36,14 +36,16 @@ from django.db.models import (
     Q,
     QuerySet,
     StringAgg,
+    Subquery,
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from owed.core import decide as core
 from owed.core.ladder import STANDARD, Channel
 from owed.core.ladder import Policy as CorePolicy
+from owed.dunning import steps
 from owed.dunning.models import (
     Action,
     ClientPolicy,
@@ -136,6 +138,52 @@ def _day(value: date | str | None) -> date | None:
     return day
 
 
+_EMPTY: dict[str, date] = {}
+
+
+def _ladder_actions() -> Coalesce:
+    """How many actions name the invoice (the ladder steps recorded for it), counted in the
+    index of actions by invoice, without reading the actions."""
+    return Coalesce(
+        Subquery(
+            Action.objects.filter(invoice_id=OuterRef("pk"))
+            .order_by()
+            .values("invoice_id")
+            .annotate(n=Count("invoice_id"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _taken(organization: Organization, invoice_ids: list[int]) -> dict[int, dict[str, date]]:
+    """The ladder steps each invoice took, read from its actions: one text per invoice
+    ("step<US>day<RS>..."), each distinct text parsed once."""
+    taken: dict[int, dict[str, date]] = {}
+    parsed: dict[str, dict[str, date]] = {}
+    for invoice_id, text in _rows(
+        _scoped(Action.objects, organization)
+        .filter(among("invoice_id", invoice_ids), kind=core.Kind.LADDER)
+        .order_by()
+        .values("invoice_id")
+        .annotate(
+            steps=StringAgg(
+                Concat("step", Value(_UNIT), Cast("decided_on", CharField())), Value(_RECORD)
+            )
+        )
+        .values_list("invoice_id", "steps")
+    ):
+        found = parsed.get(text)
+        if found is None:
+            found = parsed[text] = {}
+            for part in text.split(_RECORD):
+                step, _, day = part.partition(_UNIT)
+                found[step] = _day(day)
+        taken[invoice_id] = found
+    return taken
+
+
 def policies(organization: Organization) -> tuple[CorePolicy, dict[str, CorePolicy]]:
     """The organization's default policy and all its policies by name."""
     stored = {
@@ -191,9 +239,12 @@ def _build(
     client_ids: Collection[int],
     policies_by_name: dict[str, CorePolicy],
     invoice_ids: list[int] | None = None,
+    records: dict[int, tuple[int, bool, str]] | None = None,
 ) -> core.Snapshot:
     """`build`; given `invoice_ids` (the due invoices of `client_ids`, as `_due` found
-    them), only those are read instead of every invoice of the clients."""
+    them), only those are read instead of every invoice of the clients. `records`, if
+    given, receives per invoice how many ladder actions it has, whether its own record of
+    the steps taken was out of date, and that record (see `owed.dunning.steps`)."""
     ids = list(client_ids)
     invoices = (
         _scoped(Invoice.objects, organization)
@@ -207,7 +258,7 @@ def _build(
     rows = _rows(
         # The due date as text: SQLite's driver would otherwise parse every one.
         annotate_balance(invoices)
-        .annotate(due_text=Cast("due_date", CharField()))
+        .annotate(due_text=Cast("due_date", CharField()), recorded=_ladder_actions())
         .values_list(
             "id",
             "client_id",
@@ -217,33 +268,15 @@ def _build(
             "number",
             "contract_id",
             "contract__work_stop_grace_days",
+            "ladder_steps",
+            "ladder_actions",
+            "recorded",
         )
     )
-    # The steps each invoice took, as one text per invoice ("step<US>day<RS>..."): a
-    # ladder has taken several steps by the time it is looked at again. Many invoices
-    # took the same steps on the same days: each distinct text is parsed once, and those
-    # invoices share the (read-only) mapping.
-    taken: dict[int, dict[str, date]] = {}
-    parsed: dict[str, dict[str, date]] = {}
-    for invoice_id, steps in _rows(
-        _scoped(Action.objects, organization)
-        .filter(among("invoice_id", (r[0] for r in rows)), kind=core.Kind.LADDER)
-        .order_by()
-        .values("invoice_id")
-        .annotate(
-            steps=StringAgg(
-                Concat("step", Value(_UNIT), Cast("decided_on", CharField())), Value(_RECORD)
-            )
-        )
-        .values_list("invoice_id", "steps")
-    ):
-        found = parsed.get(steps)
-        if found is None:
-            found = parsed[steps] = {}
-            for part in steps.split(_RECORD):
-                step, _, day = part.partition(_UNIT)
-                found[step] = _day(day)
-        taken[invoice_id] = found
+    # The steps each invoice took: its own record (`Invoice.ladder_steps`) while it still
+    # counts as many actions as when it was written; else read from its actions.
+    stale = [r[0] for r in rows if r[9] != r[10]]
+    read = _taken(organization, stale) if stale else {}
     money = _MONEY.from_db_value
     invoices = tuple(
         core.InvoiceFacts(
@@ -255,10 +288,12 @@ def _build(
             number=r[5],
             contract_id=r[6],
             work_stop_grace_days=r[7],
-            taken=taken.get(r[0], {}),
+            taken=read.get(r[0], _EMPTY) if r[9] != r[10] else steps.parse(r[8]),
         )
         for r in rows
     )
+    if records is not None:
+        records.update((r[0], (r[10], r[9] != r[10], r[8])) for r in rows)
     return core.Snapshot(
         clients=_clients(organization, ids),
         invoices=invoices,

@@ -59,6 +59,11 @@ class Code(StrEnum):
     PORTAL_LINK_REVOKED = "portal_link_revoked"
     PORTAL_LINK_RENEWED = "portal_link_renewed"
     DONE = "done"
+    PORTAL_PLAN_REQUESTED = "portal_plan_requested"
+    PLAN_REQUEST_APPROVED = "plan_request_approved"
+    PLAN_REQUEST_DECLINED = "plan_request_declined"
+    PAYMENT_CLAIM_CONFIRMED = "payment_claim_confirmed"
+    PAYMENT_CLAIM_REJECTED = "payment_claim_rejected"
 
 
 NOTE_IN_SUMMARY: Final = frozenset(
@@ -74,6 +79,9 @@ NOTE_IN_SUMMARY: Final = frozenset(
         Code.MESSAGE_SENT_AGAIN,
         Code.PORTAL_LINK_REVOKED,
         Code.PORTAL_LINK_RENEWED,
+        Code.PLAN_REQUEST_APPROVED,
+        Code.PLAN_REQUEST_DECLINED,
+        Code.PAYMENT_CLAIM_CONFIRMED,
     }
 )
 """Codes whose interaction `note` only repeats the summary (in English): a page shows the
@@ -167,19 +175,50 @@ def portal_paid(
     amount: Decimal | None = None,
     currency: str = "",
     reference: str = "",
+    claim: int | None = None,
+    proof: bool = False,
 ) -> Said:
     """The client says, in the portal, that it paid (`currency`: the invoices' one, when
-    they share it)."""
+    they share it; `claim`: the `owed.portal.models.PaymentClaim` it made, `proof`: with a
+    proof of payment attached)."""
+    params = {
+        "invoices": _numbers(invoices),
+        "paid_on": paid_on.isoformat(),
+        "amount": str(amount) if amount is not None else "",
+        "currency": currency,
+        "reference": reference.strip(),
+    }
+    if claim is not None:
+        params["claim"] = claim
+        params["proof"] = proof
+    return Said(Code.PORTAL_PAID, params)
+
+
+def portal_plan_requested(*, invoices: Sequence, instalments: int, every_days: int) -> Said:
+    """The client asked, in the portal, to pay in instalments (its note, if any, is the
+    interaction's note)."""
     return Said(
-        Code.PORTAL_PAID,
-        {
-            "invoices": _numbers(invoices),
-            "paid_on": paid_on.isoformat(),
-            "amount": str(amount) if amount is not None else "",
-            "currency": currency,
-            "reference": reference.strip(),
-        },
+        Code.PORTAL_PLAN_REQUESTED,
+        {"invoices": _numbers(invoices), "instalments": instalments, "every_days": every_days},
     )
+
+
+def plan_request_approved(*, invoices: Sequence) -> Said:
+    return Said(Code.PLAN_REQUEST_APPROVED, {"invoices": _numbers(invoices)})
+
+
+def plan_request_declined(*, invoices: Sequence, reason: str) -> Said:
+    return Said(Code.PLAN_REQUEST_DECLINED, {"invoices": _numbers(invoices), "reason": reason})
+
+
+def payment_claim_confirmed(*, invoices: Sequence) -> Said:
+    return Said(Code.PAYMENT_CLAIM_CONFIRMED, {"invoices": _numbers(invoices)})
+
+
+def payment_claim_rejected(*, invoices: Sequence) -> Said:
+    """A payment the client reported was not received (the user's note, if any, is the
+    interaction's note)."""
+    return Said(Code.PAYMENT_CLAIM_REJECTED, {"invoices": _numbers(invoices)})
 
 
 def portal_received(*, invoices: Sequence) -> Said:
@@ -253,6 +292,8 @@ def _stored(code: Code, p: dict) -> str:
             parts.append(f"amount {p['amount']}")
         if p["reference"]:
             parts.append(f"reference {p['reference']}")
+        if p.get("proof"):
+            parts.append("proof attached")
         return "; ".join(parts)
     if code is Code.PORTAL_RECEIVED:
         return f"The client confirms receiving {', '.join(p['invoices'])}"
@@ -270,6 +311,22 @@ def _stored(code: Code, p: dict) -> str:
         return f"Done: {p['step'].replace('_', ' ')}"
     if code is Code.PORTAL_LINK_REVOKED:
         return "Revoked the client's portal link."
+    if code is Code.PORTAL_PLAN_REQUESTED:
+        return (
+            f"The client asks for a payment plan for {', '.join(p['invoices'])}: "
+            f"{p['instalments']} instalments every {p['every_days']} days"
+        )
+    if code is Code.PLAN_REQUEST_APPROVED:
+        return f"Approved the client's request for a payment plan for {', '.join(p['invoices'])}"
+    if code is Code.PLAN_REQUEST_DECLINED:
+        return (
+            f"Declined the client's request for a payment plan for "
+            f"{', '.join(p['invoices'])}: {p['reason']}"
+        )
+    if code is Code.PAYMENT_CLAIM_CONFIRMED:
+        return f"Confirmed the payment the client reported for {', '.join(p['invoices'])}"
+    if code is Code.PAYMENT_CLAIM_REJECTED:
+        return f"Not received: the payment the client reported for {', '.join(p['invoices'])}"
     if code is Code.PORTAL_LINK_RENEWED:
         if p["replaced"]:
             return "Made a new portal link; the earlier one no longer works."
@@ -370,7 +427,39 @@ def _written(code: Code, p: dict, language: str) -> str:
             parts.append(_("Amount: %(amount)s.") % {"amount": _amount(p, language)})
         if p.get("reference"):
             parts.append(_("Reference: %(reference)s.") % p)
+        if p.get("proof"):
+            parts.append(_("Proof of payment attached."))
         return " ".join(parts)
+    if code is Code.PORTAL_PLAN_REQUESTED:
+        count, every = int(p["instalments"]), int(p["every_days"])
+        return _(
+            "The client asks for a payment plan for %(invoices)s: %(instalments)s %(every)s."
+        ) % {
+            "invoices": _list(p["invoices"]),
+            "instalments": ngettext("%(n)s instalment", "%(n)s instalments", count)
+            % {"n": format_number(count, language)},
+            "every": ngettext("every %(n)s day", "every %(n)s days", every)
+            % {"n": format_number(every, language)},
+        }
+    if code is Code.PLAN_REQUEST_APPROVED:
+        return _("Approved the client’s request for a payment plan for %(invoices)s.") % {
+            "invoices": _list(p["invoices"])
+        }
+    if code is Code.PLAN_REQUEST_DECLINED:
+        return _(
+            "Declined the client’s request for a payment plan for %(invoices)s: %(reason)s"
+        ) % {
+            "invoices": _list(p["invoices"]),
+            "reason": p["reason"],
+        }
+    if code is Code.PAYMENT_CLAIM_CONFIRMED:
+        return _("Confirmed the payment the client reported for %(invoices)s.") % {
+            "invoices": _list(p["invoices"])
+        }
+    if code is Code.PAYMENT_CLAIM_REJECTED:
+        return _("Not received: the payment the client reported for %(invoices)s.") % {
+            "invoices": _list(p["invoices"])
+        }
     if code is Code.PORTAL_RECEIVED:
         return _("The client confirms receiving %(invoices)s.") % {"invoices": _list(p["invoices"])}
     if code is Code.MESSAGE_EDITED:

@@ -42,6 +42,7 @@ ORGANIZATION_FIELDS: tuple[str, ...] = (
     "phone",
     "website",
     "review_before_sending",
+    "portal_promise_max_days",
 )
 
 PAYMENT_ACCOUNT_FIELDS = (

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -18,21 +19,35 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from owed.core.localize import format_amount, format_date, format_number
 from owed.documents.pdf import DocumentError
-from owed.documents.services import invoice_pdf, payment_accounts, payment_data
+from owed.documents.services import (
+    invoice_pdf,
+    payment_account_for,
+    payment_accounts,
+    payment_data,
+)
 from owed.dunning import summaries
 from owed.dunning.models import Dispute, Promise
 from owed.dunning.services import dispute_open, promise_record, reply_log
 from owed.errors import OwedError
-from owed.ledger.models import Invoice, PaymentAccount
+from owed.ledger.models import Invoice, Organization, PaymentAccount
 from owed.ledger.selectors import annotate_balance
 from owed.portal import links
-from owed.portal.forms import FORMS, PROMISE_MAX_DAYS
+from owed.portal import selectors as requests_selectors
+from owed.portal.forms import FORMS, PromiseForm
 from owed.portal.models import PortalLink
+from owed.portal.requests import (
+    PAUSE_DAYS,
+    Refusal,
+    RequestRefused,
+    payment_claim_create,
+    plan_request_create,
+)
 from owed.portal.services import link_visited
 from owed.web.throttle import Throttle, client_address
 
@@ -163,12 +178,24 @@ def _open_invoices(link: PortalLink) -> list[Invoice]:
     )
 
 
-def _forms(today, invoices, data=None, only=None) -> dict:
+def _forms(organization: Organization, today, invoices, data=None, files=None, only=None) -> dict:
     choices = [(i.pk, i.number) for i in invoices]
-    return {
-        name: form(data if name == only else None, prefix=name, today=today, invoices=choices)
-        for name, form in FORMS.items()
-    }
+    made = {}
+    for name, form in FORMS.items():
+        options = {"prefix": name, "today": today, "invoices": choices}
+        if form is PromiseForm:
+            options["max_days"] = organization.portal_promise_max_days
+        bound = (data, files) if name == only else (None, None)
+        made[name] = form(*bound, **options)
+    return made
+
+
+def _paused() -> str:
+    return ngettext(
+        "We send no reminders about these invoices until we answer, for %(days)s day at most.",
+        "We send no reminders about these invoices until we answer, for %(days)s days at most.",
+        PAUSE_DAYS,
+    ) % {"days": format_number(PAUSE_DAYS, translation.get_language())}
 
 
 def _act(name: str, link: PortalLink, form, invoices: list[Invoice], today) -> str:
@@ -177,26 +204,32 @@ def _act(name: str, link: PortalLink, form, invoices: list[Invoice], today) -> s
     numbers = ", ".join(i.number for i in chosen)
     data = form.cleaned_data
     if name == "paid":
-        parts = [f"The client says they paid {numbers} on {data['paid_on']}"]
-        if data.get("amount") is not None:
-            parts.append(f"amount {data['amount']}")
-        if data.get("reference"):
-            parts.append(f"reference {data['reference']}")
-        reply_log(
+        payment_claim_create(
             organization=organization,
             client=client,
+            invoices=chosen,
+            paid_on=data["paid_on"],
             on=today,
-            note=f"{'; '.join(parts)} (via the {SOURCE}).",
-            said=summaries.portal_paid(
-                invoices=chosen,
-                paid_on=data["paid_on"],
-                amount=data.get("amount"),
-                currency=chosen[0].currency if len({i.currency for i in chosen}) == 1 else "",
-                reference=data.get("reference") or "",
-            ),
-            via="portal",
+            amount=data.get("amount"),
+            reference=data.get("reference") or "",
+            proof=data.get("proof"),
         )
-        return _("Thank you. We will check our account and update your invoices.")
+        return " ".join(
+            [_("Thank you. We will check our account and update your invoices."), _paused()]
+        )
+    if name == "plan":
+        plan_request_create(
+            organization=organization,
+            client=client,
+            invoices=chosen,
+            instalments=data["instalments"],
+            every_days=data["every_days"],
+            on=today,
+            note=data.get("note") or "",
+        )
+        return " ".join(
+            [_("Thank you. We will answer your request for a payment plan here."), _paused()]
+        )
     if name == "promise":
         promise_record(
             organization=organization,
@@ -238,7 +271,7 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
     posted = request.POST.get("form") if request.method == "POST" else None
     if posted is not None and posted not in FORMS:
         posted = None
-    forms = _forms(today, invoices, request.POST, only=posted)
+    forms = _forms(organization, today, invoices, request.POST, request.FILES, only=posted)
     status = 200
     if posted:
         form = forms[posted]
@@ -282,6 +315,7 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
             }
         )
         totals[invoice.currency] += invoice.balance
+    asked = requests_selectors.of_client(organization=organization, client=client)
     context = {
         "link": link,
         "token": request.portal_token,
@@ -294,8 +328,12 @@ def home(request: HttpRequest, link: PortalLink) -> HttpResponse:
         "totals": [format_amount(a, c, language) for c, a in sorted(totals.items())],
         "forms": forms,
         "pay": any(row["payment"] for row in rows),
+        "ways_to_pay": _ways_to_pay(organization, rows, accounts),
         "posted": posted,
-        "promise_max_days": PROMISE_MAX_DAYS,
+        "promise_max_days": organization.portal_promise_max_days,
+        "plan_requests": asked["plan_requests"],
+        "payment_claims": asked["payment_claims"],
+        "pause_days": PAUSE_DAYS,
     }
     return render(request, "portal/home.html", context, status=status)
 
@@ -316,7 +354,51 @@ def _payment(
         return None
 
 
+def _ways_to_pay(organization, rows: list[dict], accounts: list[PaymentAccount]) -> list[dict]:
+    """How to pay, once per account and currency: the account's details, then for each
+    invoice paid into it its amount, reference and QR code."""
+    shown_once = {_("Amount"), _("Reference")}
+    ways: dict[tuple[int, str], dict] = {}
+    for row in rows:
+        payment, invoice = row["payment"], row["invoice"]
+        if not payment:
+            continue
+        account = payment_account_for(organization, invoice.currency, accounts)
+        key = (account.pk if account else 0, invoice.currency)
+        if key not in ways:
+            ways[key] = {
+                "title": payment["title"],
+                "currency": invoice.currency,
+                "lines": [line for line in payment["lines"] if line[0] not in shown_once],
+                "invoices": [],
+            }
+        ways[key]["invoices"].append(
+            {
+                "invoice": invoice,
+                "lines": [line for line in payment["lines"] if line[0] in shown_once],
+                "qr_svg": payment["qr_svg"],
+                "qr_caption": payment["qr_caption"],
+            }
+        )
+    return list(ways.values())
+
+
+_REFUSALS: Final = {
+    Refusal.ASKED_ALREADY: _lazy(
+        "You have already asked for a payment plan for one of these invoices: we will answer "
+        "it here."
+    ),
+    Refusal.UNDER_A_PLAN: _lazy("One of these invoices is already under a payment plan."),
+    Refusal.CURRENCIES: _lazy(
+        "A payment plan covers invoices of one currency: choose the invoices of one currency."
+    ),
+    Refusal.NOTHING_OWED: _lazy("Nothing is owed on this invoice any more."),
+}
+
+
 def _service_message(exc: OwedError) -> str:
+    if isinstance(exc, RequestRefused) and exc.refusal in _REFUSALS:
+        return str(_REFUSALS[exc.refusal])
     text = str(getattr(exc, "message", exc))
     if "already has an open dispute" in text:
         return _("This invoice is already being looked into.")

@@ -83,11 +83,16 @@ class OrganizationForm(forms.ModelForm):
             "email": forms.EmailInput(),
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "website": forms.URLInput(),
+            "portal_promise_max_days": forms.NumberInput(attrs={"min": 1, "max": 180}),
         }
         help_texts = {
             "tax_id": _("Checked where the country's format is known."),
             "currency": _("An ISO 4217 code, e.g. VND, IRR, THB, USD, GBP or EUR."),
             "language": _("The language of clients who have none of their own."),
+            "portal_promise_max_days": _(
+                "How many days ahead a client may promise to pay in the client portal: "
+                "1 to 180. Empty: 30."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -97,6 +102,7 @@ class OrganizationForm(forms.ModelForm):
         if current and current not in dict(choices):
             choices.insert(0, (current, current))
         self.fields["country"].choices = choices
+        self.fields["portal_promise_max_days"].required = False
 
     def clean_timezone(self) -> str:
         value = self.cleaned_data["timezone"].strip()
@@ -108,6 +114,11 @@ class OrganizationForm(forms.ModelForm):
 
     def clean_currency(self) -> str:
         return (self.cleaned_data.get("currency") or "").strip().upper()
+
+    def clean_portal_promise_max_days(self) -> int:
+        # Not sent at all (a form from before the setting): owed's default.
+        value = self.cleaned_data.get("portal_promise_max_days")
+        return 30 if value is None else value
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from owed.web.views import auth, clients, invoices, policies, receivables, today, wording
+from owed.web.views import requests as client_requests
 from owed.web.views import settings as settings_views
 
 app_name = "web"
@@ -26,6 +27,32 @@ urlpatterns = [
     path("actions/<int:pk>/send/", today.action_send_now, name="action-send"),
     path("messages/<int:pk>/retry/", today.message_retry, name="message-retry"),
     path("messages/<int:pk>/settle/", today.message_settle, name="message-settle"),
+    # Client requests (Today): a plan asked for, a payment reported in the portal.
+    path(
+        "requests/plans/<int:pk>/approve/",
+        client_requests.plan_request_approve,
+        name="plan-request-approve",
+    ),
+    path(
+        "requests/plans/<int:pk>/decline/",
+        client_requests.plan_request_decline,
+        name="plan-request-decline",
+    ),
+    path(
+        "requests/payments/<int:pk>/confirm/",
+        client_requests.payment_claim_confirm,
+        name="payment-claim-confirm",
+    ),
+    path(
+        "requests/payments/<int:pk>/reject/",
+        client_requests.payment_claim_reject,
+        name="payment-claim-reject",
+    ),
+    path(
+        "requests/payments/<int:pk>/proof/",
+        client_requests.payment_claim_proof,
+        name="payment-claim-proof",
+    ),
     path("receivables/", receivables.receivables, name="receivables"),
     path("receivables/export.csv", receivables.receivables_csv, name="receivables-csv"),
     path("policies/", policies.policies, name="policies"),

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 SUBJECTS = {
     "en": "Formal notice: overdue invoices",
     "vi": "Thông báo chính thức về các hóa đơn quá hạn",
-    "fa": "اخطار رسمی درباره صورتحساب‌های سررسیدگذشته",
+    "fa": "اخطار رسمی درباره صورت‌حساب‌های سررسیدگذشته",
     "th": "หนังสือแจ้งอย่างเป็นทางการเรื่องใบแจ้งหนี้ค้างชำระ",
 }
 

@@ -150,5 +150,8 @@ def outcome(data_dir: Path) -> dict[str, list[tuple]]:
             "JOIN dunning_action a ON a.id = l.action_id ORDER BY a.key, l.invoice_id",
         ),
         "next_looks": query(data_dir, "SELECT id, next_step_on FROM ledger_invoice ORDER BY id"),
+        "steps_taken": query(
+            data_dir, "SELECT id, ladder_steps, ladder_actions FROM ledger_invoice ORDER BY id"
+        ),
         "holds": query(data_dir, "SELECT client_id, since, lifted_on FROM dunning_hold"),
     }

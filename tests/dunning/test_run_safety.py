@@ -3,12 +3,15 @@ and a steady state that reads only the invoices due for a look."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
 
+from owed.core.facts import invoice_key
 from owed.dunning.models import Action, ActionLine, Run
 from owed.dunning.run import collections_run, run_lock
+from owed.dunning.steps import parse as parse_steps
 from owed.errors import OwedError
 from owed.ledger.models import Invoice
 from tests.dunning.books import day
@@ -132,3 +135,53 @@ def test_a_run_for_one_organization_leaves_another_alone(books, other_org):
     assert [a.key for a in earlier.recorded] == [f"invoice:{their_invoice.pk}:pre_due_reminder"]
     assert sorted(a.step for a in books.actions()) == ["pre_due_reminder", "reminder"]
     assert Run.objects.filter(organization=other_org).count() == 1
+
+
+def test_each_invoice_keeps_its_own_record_of_the_steps_it_took(books, ledger):
+    books.run("2026-03-20")
+    books.run("2026-03-24")
+
+    for invoice in Invoice.objects.all():
+        actions = Action.objects.filter(invoice=invoice)
+        assert invoice.ladder_actions == actions.count() > 0
+        assert dict(parse_steps(invoice.ladder_steps)) == {a.step: a.decided_on for a in actions}
+
+
+def test_a_step_recorded_outside_the_run_is_read_from_the_invoices_actions(books):
+    acme = books.client("ACME", "GB")
+    invoice = books.invoice(acme, "INV-1", "2026-03-19")
+    books.run("2026-03-20")  # the pre-due reminder skipped, the reminder sent
+    assert Invoice.objects.get(pk=invoice.pk).next_step_on == day("2026-03-26")
+    # The invoice copy (day 7) sent by hand the day before, its next look left as it was.
+    Action.objects.create(
+        organization=books.org,
+        key=invoice_key(invoice.pk, "invoice_copy"),
+        kind="ladder",
+        client=acme,
+        invoice=invoice,
+        subject_id=invoice.pk,
+        step="invoice_copy",
+        channels="email",
+        status="done",
+        decided_on=day("2026-03-25"),
+        scheduled_for=datetime(2026, 3, 25, 9, tzinfo=UTC),
+    )
+
+    report = books.run("2026-03-26")
+
+    # Not decided again: the run saw that the invoice had one more action than its record.
+    assert report.invoices_looked_at == 1
+    assert report.recorded == []
+    invoice.refresh_from_db()
+    assert invoice.ladder_actions == 3
+    assert parse_steps(invoice.ladder_steps)["invoice_copy"] == day("2026-03-25")
+    assert [a.step for a in books.run("2026-03-30").recorded] == ["call"]  # day 10, a Monday
+
+
+def test_action_lines_are_indexed_by_action_only():
+    # The run writes a line per invoice it lists; an index by invoice cost it a page each.
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "dunning_actionline")
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"]}
+    assert ("action_id",) in indexed
+    assert ("invoice_id",) not in indexed

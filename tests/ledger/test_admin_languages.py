@@ -36,8 +36,8 @@ EXPECTED = {
         "vnd_decimals": "VND không có phần thập phân: hãy nhập số tiền nguyên.",
     },
     "fa": {
-        "list": ["صورتحساب‌ها", "تاریخ سررسید", "روزهای تأخیر", "مانده", "سررسید گذشته"],
-        "add": ["تاریخ صدور", "مانده", "از جمع ردیف‌ها", "ردیف‌های صورتحساب", "قیمت واحد"],
+        "list": ["صورت‌حساب‌ها", "تاریخ سررسید", "روزهای تأخیر", "مانده", "سررسید گذشته"],
+        "add": ["تاریخ صدور", "مانده", "از جمع ردیف‌ها", "ردیف‌های صورت‌حساب", "قیمت واحد"],
         "due_before_issue": "تاریخ سررسید نمی‌تواند پیش از تاریخ صدور باشد.",
         "vnd_decimals": "VND اعشار ندارد؛ مبلغ را بدون اعشار وارد کنید.",
     },
@@ -222,6 +222,42 @@ def test_every_message_is_translated(lang):
             if lang == "fa":
                 assert not re.search(r"[,;?]", text), f"Latin punctuation in {text!r}"
                 assert not re.search("[\u064a\u0643]", text), f"Arabic letters in {text!r}"
+
+
+# "Invoice" in Persian is written in two parts joined by a zero-width non-joiner (U+200C):
+# صورت‌حساب, and so are its plurals and derived forms (صورت‌حساب‌ها, صورت‌حسابی). Written
+# solid or with a space, it is a second spelling on the same page.
+MISSPELT_INVOICE = re.compile("\u0635\u0648\u0631\u062a\\s?\u062d\u0633\u0627\u0628")
+ROOT = Path(__file__).resolve().parents[2]
+TEXT_FILES = {".py", ".txt", ".html", ".md", ".po", ".csv", ".typ", ".js", ".json"}
+
+
+def test_every_persian_translation_writes_invoice_with_the_non_joiner():
+    _, *entries = _po_entries(LOCALE_DIR / "fa" / "LC_MESSAGES" / "django.po")
+    misspelt = [s for e in entries for s in _msgstrs(e) if MISSPELT_INVOICE.search(s)]
+    assert misspelt == []
+    assert any(
+        "\u0635\u0648\u0631\u062a\u200c\u062d\u0633\u0627\u0628" in s
+        for e in entries
+        for s in _msgstrs(e)
+    )
+
+
+def test_no_persian_text_in_the_sources_writes_invoice_without_the_non_joiner():
+    files = [
+        path
+        for folder in ("owed", "docs", "tests")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in TEXT_FILES and path.is_file()
+    ]
+    assert len(files) > 100
+    misspelt = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if MISSPELT_INVOICE.search(line)
+    ]
+    assert misspelt == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -12,7 +12,22 @@ from django.core.cache import cache
 from owed.ledger.models import Client, PaymentAccount
 from owed.ledger.services import LineInput, invoice_create
 from owed.portal import links
-from tests.web.conftest import books, member, owner, their, web  # noqa: F401
+from tests.web.conftest import (  # noqa: F401
+    books,
+    member,
+    owner,
+    reader,
+    their,
+    web,
+    web_member,
+    web_reader,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # Proofs of payment are written under MEDIA_ROOT: each test has its own folder.
+    settings.MEDIA_ROOT = str(tmp_path / "files")
 
 
 @pytest.fixture(autouse=True)

@@ -111,7 +111,7 @@ def test_a_thai_client_says_it_paid_on_a_buddhist_era_day(client, thai):
         },
     )
     assert response.status_code == 302
-    logged = Interaction.objects.get(client=customer)
+    logged = Interaction.objects.get(client=customer, code="portal_paid")
     assert (logged.channel, logged.code) == ("portal", "portal_paid")
     assert logged.params["paid_on"] == paid.isoformat() and logged.params["amount"] == "800000"
     assert paid.isoformat() in logged.note  # the English note as before

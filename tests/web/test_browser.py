@@ -79,7 +79,7 @@ def test_a_call_with_a_promise_recorded_on_today_shows_on_the_client_timeline(ta
     page = tab.log_in()
     until = books.today + timedelta(days=7)
     row = page.locator(f"#action-{books.call.pk}")
-    expect(row).to_contain_text("Công ty TNHH Hoa Sen")
+    expect(page.locator(".client-row", has=row)).to_contain_text("Công ty TNHH Hoa Sen")
     row.get_by_text("Log the call").click()
     call = row.locator(f"form[action='/actions/{books.call.pk}/call/']")
     call.get_by_label("Yes, reached").check()

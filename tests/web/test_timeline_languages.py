@@ -77,7 +77,7 @@ def test_a_persian_reader_sees_persian_summaries(web, story):
     snoozed = format_date(story.today + timedelta(days=5), "fa")
     first = format_date(story.today + timedelta(days=30), "fa")
     assert "از «یادآوری» صرف‌نظر شد: Client on holiday" in text
-    assert "صورتحساب INV/002 سوخت شد: Company closed" in text
+    assert "صورت‌حساب INV/002 سوخت شد: Company closed" in text
     assert f"تعهد پرداخت INV-001 تا {until}" in text
     assert "اعتراض به INV-001: Hours billed twice" in text
     assert "به اعتراض دربارهٔ INV-001 رسیدگی شد: Credit note" in text

@@ -1,6 +1,7 @@
 """/actions: what the collections runs (or a user) decided to do: messages, letters, tasks.
 
-Runs decide actions, and sending them is the outbox's work; a user may skip a planned one.
+Runs decide actions, and sending them is the outbox's work; a user may skip a planned one, or
+mark a planned task done.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from owed.api.schemas import (
     page_of,
     responses,
 )
+from owed.dunning.actions import action_done as mark_done
 from owed.dunning.actions import action_skip as skip_planned
 from owed.dunning.models import Action, ActionLine
 from owed.ledger.models import Organization
@@ -168,5 +170,38 @@ def action_skip(request: HttpRequest, action_id: PathId, payload: SkipIn) -> Act
         action=action,
         reason=payload.reason,
         on=day_or_today(payload.on, organization),
+    )
+    return actions_of(organization).get(pk=action.pk)
+
+
+class DoneIn(Schema):
+    note: Text(2000) = Field(
+        "", description='What was done; shown under "Done: <step>" on the client\'s timeline.'
+    )
+    on: Day | None = Field(None, description="The day it was done; default today.")
+
+
+@router.post("/actions/{int:action_id}/done", response=responses(200, ActionOut, WRITE))
+def action_done(request: HttpRequest, action_id: PathId, payload: DoneIn) -> Action:
+    """Mark a planned task done (a call, a hand-off to an agency, legal action, a payment
+    plan to propose, a dispute to resolve...), as Today's **Mark as done** does: the ladder
+    goes on from it and the client's timeline says "Done: <step>", with the note. 400 for
+    an e-mail or a letter (it is sent, not done); 409 if it is not planned any more."""
+    organization = access_of(request).organization
+    action = owned(Action, organization, action_id, actions_of(organization))
+    if action.channel_list != ["task"]:
+        raise ApiError.invalid(
+            None, _("Only a task can be marked as done: an e-mail or a letter is sent.")
+        )
+    if action.status != Action.Status.PLANNED:
+        raise ApiError.conflict(
+            _("Only a planned action can be marked as done; this one is %(status)s.")
+            % {"status": str(action.get_status_display()).lower()}
+        )
+    mark_done(
+        organization=organization,
+        action=action,
+        on=day_or_today(payload.on, organization),
+        note=payload.note,
     )
     return actions_of(organization).get(pk=action.pk)

@@ -129,8 +129,14 @@ class ActionLine(models.Model):
     action = models.ForeignKey(
         Action, on_delete=models.CASCADE, related_name="lines", verbose_name=_("action")
     )
+    # No index: lines are read by their action, never by invoice, and the daily run
+    # writes tens of thousands of them (an index by invoice cost it a random page each).
     invoice = models.ForeignKey(
-        Invoice, on_delete=models.CASCADE, related_name="+", verbose_name=_("invoice")
+        Invoice,
+        on_delete=models.CASCADE,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("invoice"),
     )
     days_overdue = models.IntegerField(_("days overdue"))
     balance = MoneyField(verbose_name=_("balance"))

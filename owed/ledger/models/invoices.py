@@ -67,6 +67,22 @@ class Invoice(models.Model):
             "The day the collections run looks at this invoice again; empty: at the next run."
         ),
     )
+    # The collections run's own record of the ladder steps this invoice took, so that a
+    # daily run need not read its earlier actions; trusted only while the invoice still has
+    # `ladder_actions` actions (owed.dunning.snapshot checks it, and reads them again if not).
+    ladder_steps = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        verbose_name=_("ladder steps taken"),
+        help_text=_("The steps of the collections ladder already taken, with their days."),
+    )
+    ladder_actions = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        verbose_name=_("ladder actions"),
+        help_text=_("How many collections actions the ladder steps taken were read from."),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:

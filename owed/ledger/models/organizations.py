@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,12 @@ class Organization(models.Model):
         help_text=_(
             "Send an e-mail or letter of the collections only once a user has approved it on Today."
         ),
+    )
+    portal_promise_max_days = models.PositiveSmallIntegerField(
+        _("portal promise limit (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text=_("How many days ahead a client may promise to pay in the portal (1 to 180)."),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 

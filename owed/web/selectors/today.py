@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from django.db.models import Sum
 
 from owed.core import decide as core
 from owed.documents.compose import Composed, CompositionError, NothingOwed, compose
+from owed.dunning import workload
 from owed.dunning.actions import is_message
 from owed.dunning.models import Action, ActionLine, ActionReview
 from owed.dunning.presenters import step_order
@@ -34,26 +35,20 @@ class Line:
 
 
 @dataclass(slots=True)
-class Row:
+class Item:
+    """One planned action of a row: its invoices, when it was planned for, its forms."""
+
     action: Action
-    client: Client
     lines: list[Line]
-    amounts: list[tuple[str, Decimal]]
-    """What the listed invoices still owe, per currency."""
-    days_late: int
-    """The most days late of the listed invoices."""
-    share: Decimal
-    """The listed balances as a share of everything owed in their currencies: how much of
-    the receivables this action is about, comparable across currencies."""
-    forms: dict = field(default_factory=dict)
-    """The page's forms for the row (set by the view)."""
-    open_form: str = ""
-    """The form shown open (one re-shown with its errors)."""
-    preview: Preview | None = None
-    """The message's preview, shown open (set by the view for one row at most)."""
     days_overdue: int = 0
     """Days since the day it was planned for, where the organization is: 0 for today's,
     more for an action left over from an earlier day (it is late)."""
+    forms: dict = field(default_factory=dict)
+    """The page's forms for the action (set by the view)."""
+    open_form: str = ""
+    """The form shown open (one re-shown with its errors)."""
+    preview: Preview | None = None
+    """The message's preview, shown open (set by the view for one action at most)."""
 
     @property
     def is_call(self) -> bool:
@@ -84,40 +79,63 @@ class Row:
 
 
 @dataclass(slots=True)
+class Row:
+    """A client in a step's group, with its planned actions at that step (two when a step
+    was planned on different days for different invoices of the client), newest first."""
+
+    client: Client
+    items: list[Item]
+    amounts: list[tuple[str, Decimal]] = field(default_factory=list)
+    """What the row's invoices still owe, per currency (each invoice once)."""
+    days_late: int = 0
+    """The most days late of the row's invoices."""
+    share: Decimal = Decimal(0)
+    """The row's balances as a share of everything owed in their currencies: how much of
+    the receivables the client's actions are about, comparable across currencies."""
+
+    @property
+    def action(self) -> Action:
+        """The newest planned action of the row."""
+        return self.items[0].action
+
+
+@dataclass(slots=True)
 class Group:
     step: str
     label: str
     is_task: bool
     rows: list[Row] = field(default_factory=list)
+    count: int = 0
+    """The group's actions (a row may hold several)."""
     hidden: int = 0
-    """Rows beyond `ROWS_PER_GROUP`, not shown."""
+    """The actions of the rows beyond `ROWS_PER_GROUP`, not shown."""
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for row in self.rows for item in row.items]
 
     @property
     def to_approve(self) -> list[int]:
         """The ids of the group's messages shown and not approved yet."""
-        return [r.action.pk for r in self.rows if r.is_message and not r.approved]
+        return [i.action.pk for i in self.items if i.is_message and not i.approved]
 
 
 def end_of_day(organization: Organization, day: date) -> datetime:
     """The first moment after `day` where the organization is."""
-    return datetime.combine(
-        day + timedelta(days=1), time(0), tzinfo=ZoneInfo(organization.timezone)
-    )
+    return workload.end_of_day(organization, day)
 
 
 def planned_actions(*, organization: Organization, today: date):
-    """The organization's planned actions scheduled up to the end of `today`."""
-    return Action.objects.filter(
-        organization=organization,
-        status=Action.Status.PLANNED,
-        scheduled_for__lt=end_of_day(organization, today),
-    )
+    """The organization's planned actions scheduled up to the end of `today` (Today's
+    list, as `owed run` counts it: `owed.dunning.workload`)."""
+    return workload.planned_up_to(organization=organization, day=today)
 
 
 def today_groups(*, organization: Organization, today: date) -> list[Group]:
     """Planned actions up to today by step: calls first, then the user's other tasks, then
-    what goes out, each in ladder order; in a step, the largest share of the receivables first, then the
-    most days late."""
+    what goes out, each in ladder order. In a step, each client once, its actions newest
+    first; the client whose invoices are the largest share of the receivables first, then
+    the most days late."""
     actions = list(
         planned_actions(organization=organization, today=today).select_related("client", "review")
     )
@@ -141,40 +159,52 @@ def today_groups(*, organization: Organization, today: date) -> list[Group]:
     outstanding = _outstanding(organization)
     zone = ZoneInfo(organization.timezone)
     groups: dict[str, Group] = {}
+    rows: dict[tuple[str, int], Row] = {}
     for action in actions:
-        lines = [
-            Line(inv, inv.balance, max(0, (today - inv.due_date).days))
-            for inv in (invoices.get(i) for i in invoice_ids[action.pk])
-            if inv is not None
-        ]
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for line in lines:
-            totals[line.invoice.currency] += max(line.balance, Decimal(0))
-        share = sum(
-            (amount / outstanding[c] for c, amount in totals.items() if outstanding.get(c)),
-            Decimal(0),
-        )
-        row = Row(
+        item = Item(
             action=action,
-            client=action.client,
-            lines=lines,
-            amounts=sorted(totals.items()),
-            days_late=max((line.days_late for line in lines), default=0),
-            share=share,
+            lines=[
+                Line(inv, inv.balance, max(0, (today - inv.due_date).days))
+                for inv in (invoices.get(i) for i in invoice_ids[action.pk])
+                if inv is not None
+            ],
             days_overdue=max(0, (today - action.scheduled_for.astimezone(zone).date()).days),
         )
         group = groups.get(action.step)
         if group is None:
             group = groups[action.step] = Group(
-                action.step, step_label(action.step), is_task=row.is_task
+                action.step, step_label(action.step), is_task=item.is_task
             )
-        group.rows.append(row)
+        group.count += 1
+        row = rows.get((action.step, action.client_id))
+        if row is None:
+            row = rows[(action.step, action.client_id)] = Row(client=action.client, items=[])
+            group.rows.append(row)
+        row.items.append(item)
+    for row in rows.values():
+        _sum_up(row, outstanding)
     ordered = sorted(groups.values(), key=lambda g: (_rank(g), step_order(g.step), g.step))
     for group in ordered:
         group.rows.sort(key=lambda r: (-r.share, -r.days_late, r.client.name, r.action.pk))
-        group.hidden = max(0, len(group.rows) - ROWS_PER_GROUP)
+        group.hidden = sum(len(r.items) for r in group.rows[ROWS_PER_GROUP:])
         del group.rows[ROWS_PER_GROUP:]
     return ordered
+
+
+def _sum_up(row: Row, outstanding: dict[str, Decimal]) -> None:
+    """Order the row's actions (the newest planned first) and total its invoices, each
+    once however many of its actions list it."""
+    row.items.sort(key=lambda i: (-i.action.scheduled_for.timestamp(), i.action.pk))
+    lines = {line.invoice.pk: line for item in row.items for line in item.lines}.values()
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        totals[line.invoice.currency] += max(line.balance, Decimal(0))
+    row.amounts = sorted(totals.items())
+    row.days_late = max((line.days_late for line in lines), default=0)
+    row.share = sum(
+        (amount / outstanding[c] for c, amount in totals.items() if outstanding.get(c)),
+        Decimal(0),
+    )
 
 
 def _rank(group: Group) -> int:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, pgettext
 
 from owed.core import localize
 from owed.core.money import MoneyError
-from owed.web import lists
+from owed.web import lists, zones
 from owed.web.labels import BUCKETS, RISK_REASONS, step_label
 
 register = template.Library()
@@ -48,6 +48,25 @@ def clock(value: datetime | None) -> str:
         return ""
     text = timezone.localtime(value).strftime("%H:%M")
     return localize.to_persian_digits(text) if page_language() == "fa" else text
+
+
+@register.filter
+def zone_day(value: datetime | None, zone: str) -> str:
+    """The day of a moment where the time zone `zone` is (a client's: an action's
+    `timezone`), short, in the page's language and calendar."""
+    if value is None or value == "":
+        return ""
+    return localize.format_date(zones.zone_day(value, zone), page_language(), "short")
+
+
+@register.filter
+def zone_clock(value: datetime | None, zone: str) -> str:
+    """The time of day of a moment where the time zone `zone` is, the zone named and the
+    reader's own time added when it differs: "09:00 (Iran Time, UTC+3:30; 12:30 your
+    time)" (`owed.web.zones.zone_clock`)."""
+    if value is None or value == "":
+        return ""
+    return zones.zone_clock(value, zone, page_language())
 
 
 @register.filter

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from owed.core.calls import Reason
@@ -20,11 +20,13 @@ from owed.documents.compose import CompositionError, call_script, compose, is_ca
 from owed.dunning import actions as services
 from owed.dunning.models import Action
 from owed.dunning.services import call_log
+from owed.dunning.workload import DayCounts, day_counts
 from owed.errors import OwedError
 from owed.mail.delivery import mark_stale
 from owed.mail.models import Message
 from owed.mail.services import message_retry as retry_service
 from owed.mail.services import message_settle as settle_service
+from owed.web import lists
 from owed.web.access import Access
 from owed.web.forms import CallForm, DoneForm, MessageEditForm, SkipForm, SnoozeForm
 from owed.web.selectors import today as selectors
@@ -38,6 +40,7 @@ from owed.web.selectors.today import (
 )
 from owed.web.templatetags.owed_web import clock, day, num
 from owed.web.views.base import INVALID, member_view, page, service_error
+from owed.web.views.requests import today_context as client_requests_context
 
 FORMS = {"skip": SkipForm, "snooze": SnoozeForm, "call": CallForm, "done": DoneForm}
 
@@ -80,23 +83,24 @@ def _render(request, access: Access, *, bound=None, status: int = 200):
     opened = request.GET.get("preview", "")
     opened = int(opened) if opened.isdigit() else None
     for group in groups:
-        for row in group.rows:
+        for item in group.items:
             forms = {}
             if access.can_write:
-                kinds = ["call"] if row.is_call else []
-                kinds += ["done"] if row.is_task else []
+                kinds = ["call"] if item.is_call else []
+                kinds += ["done"] if item.is_task else []
                 kinds += ["skip", "snooze"]
-                forms = {kind: _form(kind, row.action.pk, today) for kind in kinds}
-            if bound and bound[1] == row.action.pk:
+                forms = {kind: _form(kind, item.action.pk, today) for kind in kinds}
+            if bound and bound[1] == item.action.pk:
                 if bound[0] == "edit":
-                    row.preview = selectors.action_preview(row.action)
-                    row.preview.form = bound[2]
+                    item.preview = selectors.action_preview(item.action)
+                    item.preview.form = bound[2]
                 else:
                     forms[bound[0]] = bound[2]
-                    row.open_form = bound[0]
-            elif opened == row.action.pk and row.is_message:
-                row.preview = _preview(access, row.action)
-            row.forms = forms
+                    item.open_form = bound[0]
+            elif opened == item.action.pk and item.is_message:
+                item.preview = _preview(access, item.action)
+            item.forms = forms
+    counts = day_counts(organization=organization, day=today, to_do=sum(g.count for g in groups))
     failed, failed_count = failed_messages(organization=organization)
     uncertain, uncertain_count = uncertain_messages(organization=organization)
     return page(
@@ -106,16 +110,48 @@ def _render(request, access: Access, *, bound=None, status: int = 200):
         {
             "today": today,
             "groups": groups,
-            "count": sum(len(g.rows) + g.hidden for g in groups),
+            "count": counts.to_do,
+            "day_line": _day_line(counts) if counts.to_do or counts.others() else "",
             "failed": failed,
             "failed_count": failed_count,
             "uncertain": uncertain,
             "uncertain_count": uncertain_count,
+            **client_requests_context(request, access),
             "review": organization.review_before_sending,
             "nav": "today",
         },
         status=status,
     )
+
+
+# What became of the day's other actions, as the heading says it (`DayCounts.others`).
+OTHERS = {
+    "sent": lambda n: npgettext("the day's actions", "%(shown)s sent", "%(shown)s sent", n),
+    "done": lambda n: npgettext("the day's actions", "%(shown)s done", "%(shown)s done", n),
+    "merged": lambda n: npgettext(
+        "the day's actions", "%(shown)s merged into others", "%(shown)s merged into others", n
+    ),
+    "skipped": lambda n: npgettext(
+        "the day's actions", "%(shown)s skipped", "%(shown)s skipped", n
+    ),
+    "failed": lambda n: npgettext("the day's actions", "%(shown)s failed", "%(shown)s failed", n),
+}
+
+
+def _day_line(counts: DayCounts) -> str:
+    """ "28 actions to do today (15 merged into others, 1 skipped)." as `owed run` says it,
+    in the reader's language and digits."""
+    n = counts.to_do
+    others = [OTHERS[name](k) % {"shown": num(k)} for name, k in counts.others()]
+    if not others:
+        return ngettext("%(shown)s action to do today.", "%(shown)s actions to do today.", n) % {
+            "shown": num(n)
+        }
+    return ngettext(
+        "%(shown)s action to do today (%(others)s).",
+        "%(shown)s actions to do today (%(others)s).",
+        n,
+    ) % {"shown": num(n), "others": lists.join_plain(others)}
 
 
 def _preview(access: Access, action: Action) -> Preview:

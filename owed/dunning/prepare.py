@@ -1,0 +1,258 @@
+"""One chunk of the daily run, decided and prepared for writing.
+
+`prepare` reads the snapshot of a chunk of clients, decides (`decide_fast`), and turns the
+decision into what one transaction writes (`Prepared`): plain rows of plain values, no
+model instances, so that a chunk may be decided in a second process while the first
+writes the one before (`owed.dunning.aside`). `owed.dunning.write` writes them.
+
+Each distinct moment and day is converted once; every row is keyed by the action's unique
+key, which is how the writer tells the actions it inserted from those already recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from owed.core import decide as core
+from owed.core.fastpath import decide_fast
+from owed.core.ladder import Policy as CorePolicy
+from owed.dunning import snapshot
+from owed.ledger.fields import to_hundredths
+from owed.ledger.models import Organization
+
+ACTION_COLUMNS = (
+    "organization_id",
+    "run_id",
+    "key",
+    "kind",
+    "client_id",
+    "invoice_id",
+    "subject_id",
+    "step",
+    "channels",
+    "status",
+    "decided_on",
+    "scheduled_for",
+    "timezone",
+    "merged_into_id",
+    "reason",
+    "note",
+    "created_at",
+    "updated_at",
+)
+MERGED_INTO = ACTION_COLUMNS.index("merged_into_id")
+
+
+@dataclass
+class Effects:
+    """What the actions mean besides themselves, each with the key of its action (only the
+    actions the writer inserts take effect)."""
+
+    holds: list[tuple[str, int]] = field(default_factory=list)
+    """(key, client) of each credit hold step taken."""
+    stops: list[tuple[str, int]] = field(default_factory=list)
+    """(key, invoice) of each work-stop step taken."""
+    broken_promises: list[tuple[str, int]] = field(default_factory=list)
+    broken_plans: list[tuple[str, int, date]] = field(default_factory=list)
+    """(key, plan, the day it broke)."""
+    lifted_holds: list[tuple[str, int]] = field(default_factory=list)
+    resumed_stops: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Prepared:
+    """One transaction of the run: what it decided, as rows to write."""
+
+    clients: int
+    looked_at: int
+    decided: int
+    problems: tuple[core.Problem, ...]
+    actions: tuple[core.Action, ...]
+    """The decided actions themselves, when the run keeps them (else empty)."""
+    heads: list[tuple]
+    """Rows of the actions merged into none (`ACTION_COLUMNS`, no run id yet)."""
+    merged: list[tuple[tuple, str]]
+    """Rows of the actions merged into another, with the key of that head."""
+    lines: list[tuple[str, int, int, int]]
+    """(action key, invoice, days overdue, balance in hundredths)."""
+    effects: Effects
+    steps: dict[int, tuple[int, bool, str, dict[str, date] | None, list[tuple[str, str]]]]
+    """Per invoice looked at, for its record of the ladder steps taken: the actions it had
+    when read, whether its record was out of date (then the steps read from its actions),
+    the record, and the (key, step) of the ladder steps decided now."""
+    next_step_on: dict[int, date]
+
+
+def chunks(
+    organization: Organization,
+    as_of: date,
+    due: dict[int, list[int]],
+    policies: tuple[CorePolicy, dict[str, CorePolicy]],
+    chunk_clients: int,
+    *,
+    keep_actions: bool,
+    first: int = 0,
+) -> Iterator[Prepared]:
+    """The run's chunks from the `first`th on (`bounds`), in client order."""
+    clients = sorted(due)
+    for start, end in bounds(clients, due, chunk_clients)[first:]:
+        chunk = clients[start:end]
+        invoice_ids = [i for c in chunk for i in due[c]]
+        yield prepare(organization, as_of, chunk, invoice_ids, policies, keep_actions=keep_actions)
+
+
+CHUNK_INVOICES = 10_000
+"""Due invoices from which a chunk is closed before its `chunk_clients`: a first run over a
+ledger decides every invoice of a client and records its whole catch-up (about eight
+actions an invoice), so its chunks hold fewer clients and its memory stays bounded."""
+
+
+def bounds(
+    clients: list[int], due: dict[int, list[int]], chunk_clients: int
+) -> list[tuple[int, int]]:
+    """The chunks as (start, end) slices of `clients` (sorted): `chunk_clients` clients
+    each, or fewer once they have `CHUNK_INVOICES` due invoices. Both processes of a run
+    (`owed.dunning.aside`) cut the same chunks from the same `due`."""
+    found: list[tuple[int, int]] = []
+    start = invoices = 0
+    for n, client in enumerate(clients, 1):
+        invoices += len(due[client])
+        if n - start >= chunk_clients or invoices >= CHUNK_INVOICES:
+            found.append((start, n))
+            start, invoices = n, 0
+    if start < len(clients):
+        found.append((start, len(clients)))
+    return found
+
+
+def prepare(
+    organization: Organization,
+    as_of: date,
+    client_ids: list[int],
+    invoice_ids: list[int],
+    policies: tuple[CorePolicy, dict[str, CorePolicy]],
+    *,
+    keep_actions: bool,
+) -> Prepared:
+    """Read, decide and prepare one chunk: the due invoices `invoice_ids` of `client_ids`."""
+    default, by_name = policies
+    records: dict[int, tuple[int, bool, str]] = {}
+    snap = snapshot._build(organization, as_of, client_ids, by_name, invoice_ids, records)
+    decision = decide_fast(as_of, snap, default)
+    prepared = rows(organization, decision, snap, as_of, keep_actions=keep_actions)
+    prepared.clients = len(client_ids)
+    prepared.looked_at = len(snap.invoices)
+    taken = {i.id: i.taken for i in snap.invoices}
+    ladder = core.Kind.LADDER
+    decided: dict[int, list[tuple[str, str]]] = {}
+    for a in decision.actions:
+        if a.kind is ladder:
+            decided.setdefault(a.subject_id, []).append((a.key, a.step))
+    prepared.steps = {}
+    for invoice_id, (count, stale, text) in records.items():
+        read = dict(taken[invoice_id]) if stale else None
+        prepared.steps[invoice_id] = (count, stale, text, read, decided.get(invoice_id, []))
+    return prepared
+
+
+def rows(
+    organization: Organization,
+    decision: core.Decision,
+    snap: core.Snapshot | None,
+    as_of: date,
+    *,
+    keep_actions: bool,
+) -> Prepared:
+    """The decision as rows (heads, merged, lines) and effects; `snap`, if given, names the
+    clients' time zones and the plans that broke."""
+    actions = decision.actions
+    zones = {c.id: c.tz for c in snap.clients.values()} if snap else {}
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    decided_on = ops.adapt_datefield_value(as_of)
+    moments: dict[datetime, object] = {}
+    channel_text: dict[tuple[core.Channel, ...], str] = {}
+    ladder = core.Kind.LADDER
+    organization_id = organization.pk
+    heads: list[tuple] = []
+    merged: list[tuple[tuple, str]] = []
+    lines: list[tuple[str, int, int, int]] = []
+    for a in actions:
+        at = a.scheduled_for
+        moment = moments.get(at)
+        if moment is None:
+            moment = moments[at] = ops.adapt_datetimefield_value(at)
+        channels = channel_text.get(a.channels)
+        if channels is None:
+            channels = channel_text[a.channels] = ",".join(c.value for c in a.channels)
+        row = (
+            organization_id,
+            None,
+            a.key,
+            a.kind.value,
+            a.client_id,
+            a.subject_id if a.kind is ladder else None,
+            a.subject_id,
+            a.step,
+            channels,
+            a.status.value,
+            decided_on,
+            moment,
+            zones.get(a.client_id) or str(at.tzinfo),
+            None,
+            a.reason[:200],
+            "",
+            now,
+            now,
+        )
+        if a.merged_into is None:
+            heads.append(row)
+        else:
+            merged.append((row, a.merged_into))
+        key = a.key
+        for line in a.lines:
+            lines.append((key, line.invoice_id, line.days_overdue, to_hundredths(line.balance)))
+    return Prepared(
+        clients=0,
+        looked_at=0,
+        decided=len(actions),
+        problems=tuple(decision.problems),
+        actions=tuple(actions) if keep_actions else (),
+        heads=heads,
+        merged=merged,
+        lines=lines,
+        effects=_effects(actions, snap, as_of),
+        steps={},
+        next_step_on=dict(decision.next_step_on),
+    )
+
+
+def _effects(actions: tuple[core.Action, ...], snap: core.Snapshot | None, as_of: date) -> Effects:
+    effects = Effects()
+    happening = (core.Status.PLANNED, core.Status.MERGED)
+    plans = {p.id: p for p in snap.plans} if snap else {}
+    for a in actions:
+        if a.status not in happening:
+            continue
+        kind = a.kind
+        if kind is core.Kind.LADDER:
+            if a.step == core.CREDIT_HOLD:
+                effects.holds.append((a.key, a.client_id))
+            elif a.step == core.WORK_STOP:
+                effects.stops.append((a.key, a.subject_id))
+        elif kind is core.Kind.BROKEN_PROMISE:
+            effects.broken_promises.append((a.key, a.subject_id))
+        elif kind is core.Kind.PLAN_BROKEN:
+            plan = plans.get(a.subject_id)
+            day = core.plan_break_day(plan) if plan is not None else as_of
+            effects.broken_plans.append((a.key, a.subject_id, day or as_of))
+        elif kind is core.Kind.HOLD_LIFTED:
+            effects.lifted_holds.append((a.key, a.subject_id))
+        elif kind is core.Kind.WORK_RESUMED:
+            effects.resumed_stops.append((a.key, a.subject_id))
+    return effects
