@@ -15,6 +15,7 @@ The mail server stays set to 127.0.0.1 on the sink's port (8025 when it is free)
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from datetime import date
 from pathlib import Path
@@ -105,10 +106,24 @@ def _clear(folder: Path, pattern: str) -> None:
         path.unlink()
 
 
+@contextlib.contextmanager
 def _sink(sink_class, directory: Path):
-    """The sink on `SINK_PORT`, or on any free port when something else listens there."""
-    port = SINK_PORT if _free(SINK_PORT) else 0
-    return sink_class(directory, port=port, faults=False)
+    """The sink on `SINK_PORT`, or on any free port when something else listens there
+    (also when another process took the port between the check and the sink's start)."""
+    if _free(SINK_PORT):
+        sink = sink_class(directory, port=SINK_PORT, faults=False)
+        try:
+            sink.start()
+        except RuntimeError:
+            pass
+        else:
+            try:
+                yield sink
+            finally:
+                sink.stop()
+            return
+    with sink_class(directory, port=0, faults=False) as sink:
+        yield sink
 
 
 def _free(port: int) -> bool:
