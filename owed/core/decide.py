@@ -293,6 +293,11 @@ def _ladder_steps(policy: Policy, invoice: InvoiceFacts) -> list[tuple[int, Step
     return steps
 
 
+# Why a ladder step was skipped (`owed.core.fastpath` says the same).
+DUE_DATE_PASSED = "the due date has passed"
+RESPONDED = "the client responded after the first reminder"
+
+
 def _ladder(work: _Work, invoice: InvoiceFacts, pauses: list[_Pause]) -> None:
     as_of = work.as_of
     if invoice.balance <= 0:
@@ -345,10 +350,10 @@ def _ladder(work: _Work, invoice: InvoiceFacts, pauses: list[_Pause]) -> None:
             candidate.reason = f"catch-up: {fired_step} is due"
             work.skipped.append(candidate)
         elif offset < 0 and as_of > invoice.due_date:
-            candidate.reason = "the due date has passed"
+            candidate.reason = DUE_DATE_PASSED
             work.skipped.append(candidate)
         elif Condition.NO_RESPONSE in step.conditions and _responded(client, invoice):
-            candidate.reason = "the client responded after the first reminder"
+            candidate.reason = RESPONDED
             work.skipped.append(candidate)
         else:
             if fired_on is None:

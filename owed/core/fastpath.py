@@ -23,9 +23,8 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from owed.core.calendar import ContactRules, contact_rules, first_allowed_moment
-from owed.core.decide import _ladder_steps, decide
+from owed.core.decide import DUE_DATE_PASSED, RESPONDED, _ladder_steps, _responded, decide
 from owed.core.facts import (
-    FIRST_REMINDER,
     NEVER,
     Action,
     ClientFacts,
@@ -35,14 +34,13 @@ from owed.core.facts import (
     Line,
     Snapshot,
     Status,
+    invoice_key,
     is_contact,
 )
 from owed.core.ladder import Condition, Policy
 
 _LADDER = Kind.LADDER
 _PLANNED, _SKIPPED, _MERGED = Status.PLANNED, Status.SKIPPED, Status.MERGED
-_DUE_PASSED = "the due date has passed"
-_RESPONDED = "the client responded after the first reminder"
 
 
 def decide_fast(as_of: date, snapshot: Snapshot, policy: Policy) -> Decision:
@@ -306,7 +304,7 @@ class _Lean:
             offset = offsets[n]
             code = shape.codes[n]
             step = _Step(
-                key=f"invoice:{invoice.id}:{code}",
+                key=invoice_key(invoice.id, code),
                 invoice=invoice,
                 code=code,
                 channels=shape.channels[n],
@@ -317,10 +315,10 @@ class _Lean:
                 step.reason = f"catch-up: {fired_code} is due"
                 skipped.append(step)
             elif offset < 0 and days > 0:
-                step.reason = _DUE_PASSED
+                step.reason = DUE_DATE_PASSED
                 skipped.append(step)
             elif shape.no_response[n] and _responded(client, invoice):
-                step.reason = _RESPONDED
+                step.reason = RESPONDED
                 skipped.append(step)
             else:
                 if fired is None:
@@ -394,9 +392,3 @@ def _step_key(step: _Step) -> str:
 
 def _head_order(step: _Step) -> tuple[int, bool, str]:
     return (step.rank, True, step.key)
-
-
-def _responded(client: ClientFacts, invoice: InvoiceFacts) -> bool:
-    if client.last_response_on is None:
-        return False
-    return client.last_response_on >= invoice.taken.get(FIRST_REMINDER, invoice.due_date)

@@ -48,14 +48,13 @@ def possible() -> bool:
     """True if a second process can read what the run's connection sees."""
     from django.db import connection
 
+    from owed.dunning.tuning import database_file
+
     if connection.in_atomic_block:
         return False
     if connection.vendor == "postgresql":
         return True
-    if connection.vendor != "sqlite":
-        return False
-    name = str(connection.settings_dict["NAME"])
-    return not (name == ":memory:" or name.startswith("file:") or "mode=memory" in name)
+    return connection.vendor == "sqlite" and database_file() is not None
 
 
 class Aside:
@@ -164,14 +163,9 @@ def _decide(
 
         organization = Organization.objects.get(pk=organization_id)
         policies = snapshot.policies(organization)
+        clients = prepare.cut(due, chunk_clients)[first:]
         for chunk in prepare.chunks(
-            organization,
-            as_of,
-            due,
-            policies,
-            chunk_clients,
-            keep_actions=keep_actions,
-            first=first,
+            organization, as_of, due, policies, clients, keep_actions=keep_actions
         ):
             sending.send(("chunk", chunk))
         sending.send(("done", None))

@@ -11,7 +11,7 @@ key, which is how the writer tells the actions it inserted from those already re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -81,11 +81,17 @@ class Prepared:
     lines: list[tuple[str, int, int, int]]
     """(action key, invoice, days overdue, balance in hundredths)."""
     effects: Effects
-    steps: dict[int, tuple[int, bool, str, dict[str, date] | None, list[tuple[str, str]]]]
+    steps: dict[int, tuple[int, str, Mapping[str, date] | None, list[tuple[str, str]]]]
     """Per invoice looked at, for its record of the ladder steps taken: the actions it had
-    when read, whether its record was out of date (then the steps read from its actions),
-    the record, and the (key, step) of the ladder steps decided now."""
+    when read, the record, the steps read from its actions if the record was out of date
+    (else None), and the (key, step) of the ladder steps decided now."""
     next_step_on: dict[int, date]
+
+
+def cut(due: dict[int, list[int]], chunk_clients: int) -> list[list[int]]:
+    """The run's chunks, each as its clients, in client order (`bounds`)."""
+    clients = sorted(due)
+    return [clients[start:end] for start, end in bounds(clients, due, chunk_clients)]
 
 
 def chunks(
@@ -93,15 +99,12 @@ def chunks(
     as_of: date,
     due: dict[int, list[int]],
     policies: tuple[CorePolicy, dict[str, CorePolicy]],
-    chunk_clients: int,
+    clients: list[list[int]],
     *,
     keep_actions: bool,
-    first: int = 0,
 ) -> Iterator[Prepared]:
-    """The run's chunks from the `first`th on (`bounds`), in client order."""
-    clients = sorted(due)
-    for start, end in bounds(clients, due, chunk_clients)[first:]:
-        chunk = clients[start:end]
+    """The chunks of `clients` (as `cut` gives them) read, decided and prepared, in order."""
+    for chunk in clients:
         invoice_ids = [i for c in chunk for i in due[c]]
         yield prepare(organization, as_of, chunk, invoice_ids, policies, keep_actions=keep_actions)
 
@@ -142,7 +145,7 @@ def prepare(
     """Read, decide and prepare one chunk: the due invoices `invoice_ids` of `client_ids`."""
     default, by_name = policies
     records: dict[int, tuple[int, bool, str]] = {}
-    snap = snapshot._build(organization, as_of, client_ids, by_name, invoice_ids, records)
+    snap = snapshot.build(organization, as_of, client_ids, by_name, invoice_ids, records)
     decision = decide_fast(as_of, snap, default)
     prepared = rows(organization, decision, snap, as_of, keep_actions=keep_actions)
     prepared.clients = len(client_ids)
@@ -153,10 +156,10 @@ def prepare(
     for a in decision.actions:
         if a.kind is ladder:
             decided.setdefault(a.subject_id, []).append((a.key, a.step))
-    prepared.steps = {}
-    for invoice_id, (count, stale, text) in records.items():
-        read = dict(taken[invoice_id]) if stale else None
-        prepared.steps[invoice_id] = (count, stale, text, read, decided.get(invoice_id, []))
+    prepared.steps = {
+        invoice_id: (count, text, taken[invoice_id] if stale else None, decided.get(invoice_id, []))
+        for invoice_id, (count, stale, text) in records.items()
+    }
     return prepared
 
 

@@ -47,9 +47,14 @@ def balances_of(invoices: Sequence[Invoice]) -> dict[int, Decimal]:
     )
 
 
-def require_owed(invoices: Sequence[Invoice], what: str) -> list[Invoice]:
+def not_owed(invoices: Sequence[Invoice]) -> list[Invoice]:
+    """The invoices nothing is owed on any more: paid in full or written off."""
     balances = balances_of(invoices)
-    closed = [i for i in invoices if balances.get(i.pk, 0) <= 0 or i.written_off_on]
+    return [i for i in invoices if balances.get(i.pk, 0) <= 0 or i.written_off_on]
+
+
+def require_owed(invoices: Sequence[Invoice], what: str) -> list[Invoice]:
+    closed = not_owed(invoices)
     if closed:
         numbers = ", ".join(i.number for i in closed)
         raise OwedError(f"nothing is owed on {numbers}: no {what} needed")

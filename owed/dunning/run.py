@@ -95,17 +95,16 @@ def collections_run(
             run = Run.objects.create(organization=organization, as_of=as_of)
         policies = snapshot.policies(organization)
         # The due invoices, by client: each chunk then reads just those, not every invoice
-        # of its clients (`snapshot.build` for the clients `snapshot.due_clients` lists).
-        due = snapshot._due(organization, as_of)
+        # of its clients.
+        due = snapshot.due_invoices(organization, as_of)
         due_count = sum(map(len, due.values()))
         stack.enter_context(tuned(big=due_count >= BIG_RUN))
         total = len(due) + 1
-        chunks = prepare.chunks(
-            organization, as_of, due, policies, chunk_clients, keep_actions=keep_actions
-        )
+        cut = prepare.cut(due, chunk_clients)
+        chunks = prepare.chunks(organization, as_of, due, policies, cut, keep_actions=keep_actions)
         if (
             run is not None
-            and len(prepare.bounds(sorted(due), due, chunk_clients)) > 1
+            and len(cut) > 1
             and due_count >= aside.split_from()
             and aside.possible()
         ):
@@ -127,9 +126,9 @@ def collections_run(
             done += prepared.clients
             if progress:
                 progress(done, total)
-        # Only the holds and stops to lift, and their clients: the decision
-        # `snapshot.holds_snapshot` would give, without reading every client on hold.
-        lift = snapshot._holds_snapshot(organization, as_of, to_lift_only=True)
+        # Only the holds and stops to lift, and their clients: the decision all of them
+        # would give, without reading every client on hold.
+        lift = snapshot.holds_snapshot(organization, as_of, to_lift_only=True)
         decision = core.decide(as_of, lift, policies[0])
         lifts = prepare.rows(organization, decision, None, as_of, keep_actions=keep_actions)
         _take(report, lifts, organization, run)

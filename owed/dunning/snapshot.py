@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -39,7 +39,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from owed.core import decide as core
@@ -92,15 +91,6 @@ def among(field: str, ids: Iterable[int]) -> Lookup:
     return _Among(F(field), list(ids))
 
 
-def id_list(ids: Iterable[int]) -> RawSQL:
-    """`ids` as a subquery, for `field__in=id_list(ids)` (prefer `among`, which PostgreSQL
-    plans better)."""
-    ids = list(ids)
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
-
-
 def _scoped(manager, organization: Organization) -> QuerySet:
     """The organization's rows, for queries that find their rows by client or invoice ids.
 
@@ -124,7 +114,6 @@ def _rows(queryset: QuerySet) -> list[tuple]:
 
 
 _DAYS: dict[str, date] = {}
-_UNIT, _RECORD = "\x1f", "\x1e"  # separators no step code holds
 _MONEY = MoneyField()
 
 
@@ -138,7 +127,7 @@ def _day(value: date | str | None) -> date | None:
     return day
 
 
-_EMPTY: dict[str, date] = {}
+_EMPTY: Mapping[str, date] = {}
 
 
 def _ladder_actions() -> Coalesce:
@@ -157,31 +146,25 @@ def _ladder_actions() -> Coalesce:
     )
 
 
-def _taken(organization: Organization, invoice_ids: list[int]) -> dict[int, dict[str, date]]:
-    """The ladder steps each invoice took, read from its actions: one text per invoice
-    ("step<US>day<RS>..."), each distinct text parsed once."""
-    taken: dict[int, dict[str, date]] = {}
-    parsed: dict[str, dict[str, date]] = {}
-    for invoice_id, text in _rows(
-        _scoped(Action.objects, organization)
-        .filter(among("invoice_id", invoice_ids), kind=core.Kind.LADDER)
-        .order_by()
-        .values("invoice_id")
-        .annotate(
-            steps=StringAgg(
-                Concat("step", Value(_UNIT), Cast("decided_on", CharField())), Value(_RECORD)
+def _taken(organization: Organization, invoice_ids: list[int]) -> dict[int, Mapping[str, date]]:
+    """The ladder steps each invoice took, read from its actions: one text per invoice in
+    the form of its own record (``day:step day:step``, see `steps.as_text`), read back by
+    `steps.parse`."""
+    return {
+        invoice_id: steps.parse(text)
+        for invoice_id, text in _rows(
+            _scoped(Action.objects, organization)
+            .filter(among("invoice_id", invoice_ids), kind=core.Kind.LADDER)
+            .order_by()
+            .values("invoice_id")
+            .annotate(
+                steps=StringAgg(
+                    Concat(Cast("decided_on", CharField()), Value(":"), "step"), Value(" ")
+                )
             )
+            .values_list("invoice_id", "steps")
         )
-        .values_list("invoice_id", "steps")
-    ):
-        found = parsed.get(text)
-        if found is None:
-            found = parsed[text] = {}
-            for part in text.split(_RECORD):
-                step, _, day = part.partition(_UNIT)
-                found[step] = _day(day)
-        taken[invoice_id] = found
-    return taken
+    }
 
 
 def policies(organization: Organization) -> tuple[CorePolicy, dict[str, CorePolicy]]:
@@ -199,15 +182,7 @@ def policies(organization: Organization) -> tuple[CorePolicy, dict[str, CorePoli
     return default or STANDARD, stored
 
 
-def due_clients(organization: Organization, as_of: date) -> list[int]:
-    """The clients with an invoice the run must look at on `as_of`, in id order."""
-    found: set[int] = set()
-    for part in _due_parts(organization, as_of):
-        found.update(part.values_list("client_id", flat=True))
-    return sorted(found)
-
-
-def _due(organization: Organization, as_of: date) -> dict[int, list[int]]:
+def due_invoices(organization: Organization, as_of: date) -> dict[int, list[int]]:
     """The invoices the run must look at on `as_of`, by client."""
     due: dict[int, list[int]] = defaultdict(list)
     empty, come = (part.values_list("client_id", "id") for part in _due_parts(organization, as_of))
@@ -228,21 +203,12 @@ def build(
     as_of: date,
     client_ids: Collection[int],
     policies_by_name: dict[str, CorePolicy],
-) -> core.Snapshot:
-    """The snapshot of `client_ids`' invoices that are due for a look on `as_of`."""
-    return _build(organization, as_of, client_ids, policies_by_name)
-
-
-def _build(
-    organization: Organization,
-    as_of: date,
-    client_ids: Collection[int],
-    policies_by_name: dict[str, CorePolicy],
     invoice_ids: list[int] | None = None,
     records: dict[int, tuple[int, bool, str]] | None = None,
 ) -> core.Snapshot:
-    """`build`; given `invoice_ids` (the due invoices of `client_ids`, as `_due` found
-    them), only those are read instead of every invoice of the clients. `records`, if
+    """The snapshot of `client_ids`' invoices that are due for a look on `as_of`; given
+    `invoice_ids` (the due invoices of `client_ids`, as `due_invoices` found them), only
+    those are read instead of every invoice of the clients. `records`, if
     given, receives per invoice how many ladder actions it has, whether its own record of
     the steps taken was out of date, and that record (see `owed.dunning.steps`)."""
     ids = list(client_ids)
@@ -500,18 +466,13 @@ def _members(through, owner_field: str, owner_ids: list[int]) -> dict[int, tuple
     return {k: tuple(v) for k, v in found.items()}
 
 
-def holds_snapshot(organization: Organization, as_of: date) -> core.Snapshot:
-    """The holds and work stops in force, with which of their clients and contracts still
-    have something overdue on `as_of` (invoices under an active plan do not count)."""
-    return _holds_snapshot(organization, as_of)
-
-
-def _holds_snapshot(
+def holds_snapshot(
     organization: Organization, as_of: date, *, to_lift_only: bool = False
 ) -> core.Snapshot:
-    """`holds_snapshot`; with `to_lift_only`, only the holds and stops with nothing overdue
-    (those `core.decide` lifts) and their clients: the same decision, without reading
-    every client on hold.
+    """The holds and work stops in force, with which of their clients and contracts still
+    have something overdue on `as_of` (invoices under an active plan do not count). With
+    `to_lift_only`, only the holds and stops with nothing overdue (those `core.decide`
+    lifts) and their clients: the same decision, without reading every client on hold.
 
     Whether a hold's client (a stop's contract) has something overdue is asked per hold, as
     an EXISTS that stops at the first such invoice: the cost follows the holds in force,

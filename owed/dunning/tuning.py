@@ -82,7 +82,7 @@ def _settings(*, big: bool) -> Iterator[None]:
     restore()
 
 
-def _database_file() -> str | None:
+def database_file() -> str | None:
     """The SQLite database file, if the connection is to one (not an in-memory database)."""
     name = str(connection.settings_dict["NAME"])
     if name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
@@ -95,7 +95,7 @@ def _checkpoints_aside_possible() -> bool:
     (a transaction still open would hide the run's writes from the other connection)."""
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         return False
-    if _database_file() is None:
+    if database_file() is None:
         return False
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
@@ -131,7 +131,7 @@ def _checkpoints_aside() -> Iterator[None]:
         cursor.execute("PRAGMA wal_autocheckpoint = 0")
     try:
         checkpointer = subprocess.Popen(
-            [sys.executable, "-I", "-c", _CHECKPOINTER, _database_file(), str(CHECKPOINT_EVERY)],
+            [sys.executable, "-I", "-c", _CHECKPOINTER, database_file(), str(CHECKPOINT_EVERY)],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
         )

@@ -197,10 +197,10 @@ def _steps(prepared: Prepared, ids: Mapping[str, int], as_of: date) -> dict[int,
     Only the actions inserted here count: a step whose key was taken meanwhile leaves the
     count short, so the next run reads the invoice's actions again."""
     changed = {}
-    for invoice_id, (count, stale, text, taken, decided) in prepared.steps.items():
+    for invoice_id, (count, text, read, decided) in prepared.steps.items():
         taken_now = [step for key, step in decided if key in ids]
-        if stale:
-            record = dict(taken or {})
+        if read is not None:
+            record = dict(read)
             record.update(dict.fromkeys(taken_now, as_of))
             text = steps.as_text(record)
         elif taken_now:

@@ -53,7 +53,33 @@ PROOF_EXTENSIONS: Final = {"application/pdf": "pdf", "image/png": "png", "image/
 """The proofs a client may upload, by content type, and the extension each is stored with."""
 
 
-class PlanRequest(models.Model):
+class ClientRequest(models.Model):
+    """What a plan request and a payment claim share: each waits (`Status.PENDING`, in
+    each model's own choices) for a user to decide, its invoices snoozed meanwhile."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, verbose_name=_("organization")
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    snoozes = models.ManyToManyField(
+        Snooze, blank=True, related_name="+", verbose_name=_("snoozes while it waits")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "status"], name="%(class)s_status")]
+
+
+class PlanRequest(ClientRequest):
     """A client asked, in the portal, to pay some invoices in instalments. Its invoices are
     snoozed until a user decides (at most `owed.portal.requests.PAUSE_DAYS`)."""
 
@@ -62,9 +88,6 @@ class PlanRequest(models.Model):
         APPROVED = "approved", pgettext_lazy("request", "Approved")
         DECLINED = "declined", pgettext_lazy("request", "Declined")
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, verbose_name=_("organization")
-    )
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="plan_requests", verbose_name=_("client")
     )
@@ -79,15 +102,6 @@ class PlanRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
     decline_reason = models.TextField(_("why it was declined"), blank=True)
     plan = models.ForeignKey(
         Plan,
@@ -97,21 +111,16 @@ class PlanRequest(models.Model):
         related_name="portal_requests",
         verbose_name=_("payment plan"),
     )
-    snoozes = models.ManyToManyField(
-        Snooze, blank=True, related_name="+", verbose_name=_("snoozes while it waits")
-    )
 
-    class Meta:
+    class Meta(ClientRequest.Meta):
         verbose_name = _("payment plan request")
         verbose_name_plural = _("payment plan requests")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "status"], name="planrequest_status")]
 
     def __str__(self) -> str:
         return f"plan request {self.pk} of {self.client_id}"
 
 
-class PaymentClaim(models.Model):
+class PaymentClaim(ClientRequest):
     """A client said, in the portal, that it paid some invoices, maybe with a proof. Nothing
     is recorded as paid: a user checks the account, then records the payment (the claim is
     confirmed) or says it was not received (rejected). Its invoices are snoozed meanwhile."""
@@ -121,9 +130,6 @@ class PaymentClaim(models.Model):
         CONFIRMED = "confirmed", pgettext_lazy("claim", "Received")
         REJECTED = "rejected", pgettext_lazy("claim", "Not received")
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, verbose_name=_("organization")
-    )
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="payment_claims", verbose_name=_("client")
     )
@@ -144,25 +150,11 @@ class PaymentClaim(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
     decision_note = models.TextField(_("note on the decision"), blank=True)
-    snoozes = models.ManyToManyField(
-        Snooze, blank=True, related_name="+", verbose_name=_("snoozes while it waits")
-    )
 
-    class Meta:
+    class Meta(ClientRequest.Meta):
         verbose_name = _("payment reported by a client")
         verbose_name_plural = _("payments reported by clients")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "status"], name="paymentclaim_status")]
 
     def __str__(self) -> str:
         return f"payment claim {self.pk} of {self.client_id}"

@@ -23,11 +23,12 @@ from django.db import transaction
 from owed.core.money import MAX_AMOUNT
 from owed.dunning import summaries
 from owed.dunning.models import Interaction, Plan, Snooze
-from owed.dunning.records import balances_of, log_interaction, replan
+from owed.dunning.records import log_interaction, not_owed, replan
 from owed.dunning.services import plan_create, reply_log, snooze_create
+from owed.dunning.summaries import Said
 from owed.errors import OwedError
 from owed.ledger.models import Client, Invoice, Organization
-from owed.portal.models import PROOF_EXTENSIONS, PaymentClaim, PlanRequest
+from owed.portal.models import PROOF_EXTENSIONS, ClientRequest, PaymentClaim, PlanRequest
 
 PAUSE_DAYS: Final = 7
 """How long a request or claim pauses its invoices at most, when nobody decides sooner."""
@@ -115,8 +116,7 @@ def _invoices_of(
             raise RequestRefused(
                 Refusal.NOT_THE_CLIENTS, f"invoice {invoice.number} is not this client's"
             )
-    balances = balances_of(invoices)
-    closed = [i for i in invoices if balances.get(i.pk, 0) <= 0 or i.written_off_on]
+    closed = not_owed(invoices)
     if closed:
         numbers = ", ".join(i.number for i in closed)
         raise RequestRefused(Refusal.NOTHING_OWED, f"nothing is owed on {numbers}")
@@ -132,16 +132,9 @@ def _pause(organization: Organization, invoices: Sequence[Invoice], on: date) ->
     ]
 
 
-def _lift(snoozes, invoice_ids: Sequence[int], on: date) -> None:
-    """End the snoozes a request or claim made on `on` (a pause ends the day its `until`
-    is; one over already stays as it was) and have the invoices planned again."""
-    Snooze.objects.filter(pk__in=[s.pk for s in snoozes], until__gt=on).update(until=on)
-    replan(invoice_ids)
-
-
-def _locked[M: (PlanRequest, PaymentClaim)](organization: Organization, row: M) -> M:
-    """`row` read again under a lock; `OwedError` when it is another organization's,
-    `RequestRefused` when it is decided already."""
+def _pending[R: ClientRequest](organization: Organization, row: R) -> tuple[R, list[Invoice]]:
+    """`row` read again under a lock, with its invoices; `OwedError` when it is another
+    organization's, `RequestRefused` when it is decided already."""
     model = type(row)
     found = (
         model.objects.select_for_update(of=("self",))
@@ -156,13 +149,40 @@ def _locked[M: (PlanRequest, PaymentClaim)](organization: Organization, row: M) 
             Refusal.DECIDED,
             f"{model._meta.verbose_name} {row.pk} is {found.status} already",
         )
+    return found, list(found.invoices.select_related("client").order_by("due_date", "number"))
+
+
+def _decide[R: ClientRequest](
+    organization: Organization,
+    found: R,
+    invoices: Sequence[Invoice],
+    *,
+    status: str,
+    on: date,
+    by,
+    said: Said,
+    fields: Sequence[str] = (),
+    note: str = "",
+) -> R:
+    """Record the decision on `found` (and its other changed `fields`): its snoozes end on
+    `on` (a pause ends the day its `until` is; one over already stays as it was), its
+    invoices are planned again, and the decision is a note on the client's timeline."""
+    found.snoozes.filter(until__gt=on).update(until=on)
+    replan([i.pk for i in invoices])
+    found.status = status
+    found.decided_on = on
+    found.decided_by = by if by is not None and by.is_authenticated else None
+    found.save(update_fields=["status", "decided_on", "decided_by", *fields])
+    log_interaction(
+        organization,
+        found.client,
+        on=on,
+        channel=Interaction.Channel.NOTE,
+        direction=Interaction.Direction.INTERNAL,
+        said=said,
+        note=note,
+    )
     return found
-
-
-def _decided(row: PlanRequest | PaymentClaim, status: str, on: date, by) -> None:
-    row.status = status
-    row.decided_on = on
-    row.decided_by = by if by is not None and by.is_authenticated else None
 
 
 # --- payment plan requests -------------------------------------------------------------------
@@ -244,16 +264,14 @@ def plan_request_approve(
     it is made by `plan_create` over the request's invoices still owed, the request's
     snoozes end and the ladder is planned again around the plan. `by`: the user deciding."""
     on = on or organization.today()
-    found = _locked(organization, request)
-    invoices = list(found.invoices.select_related("client").order_by("due_date", "number"))
-    balances = balances_of(invoices)
-    owed = [i for i in invoices if balances.get(i.pk, 0) > 0 and not i.written_off_on]
+    found, invoices = _pending(organization, request)
+    closed = set(not_owed(invoices))
+    owed = [i for i in invoices if i not in closed]
     if not owed:
         raise RequestRefused(
             Refusal.NOTHING_OWED, "nothing is owed on the request's invoices any more"
         )
-    _lift(found.snoozes.all(), [i.pk for i in invoices], on)
-    plan = plan_create(
+    found.plan = plan_create(
         organization=organization,
         invoices=owed,
         instalments=instalments or found.instalments,
@@ -261,18 +279,16 @@ def plan_request_approve(
         on=on,
         first_due=first_due,
     )
-    _decided(found, PlanRequest.Status.APPROVED, on, by)
-    found.plan = plan
-    found.save(update_fields=["status", "decided_on", "decided_by", "plan"])
-    log_interaction(
+    return _decide(
         organization,
-        found.client,
+        found,
+        invoices,
+        status=PlanRequest.Status.APPROVED,
         on=on,
-        channel=Interaction.Channel.NOTE,
-        direction=Interaction.Direction.INTERNAL,
+        by=by,
         said=summaries.plan_request_approved(invoices=owed),
+        fields=["plan"],
     )
-    return found
 
 
 @transaction.atomic
@@ -290,21 +306,18 @@ def plan_request_decline(
     reason = (reason or "").strip()
     if not reason:
         raise RequestRefused(Refusal.NO_REASON, "say why the request is declined (--reason)")
-    found = _locked(organization, request)
-    invoices = list(found.invoices.order_by("due_date", "number"))
-    _lift(found.snoozes.all(), [i.pk for i in invoices], on)
-    _decided(found, PlanRequest.Status.DECLINED, on, by)
+    found, invoices = _pending(organization, request)
     found.decline_reason = reason
-    found.save(update_fields=["status", "decided_on", "decided_by", "decline_reason"])
-    log_interaction(
+    return _decide(
         organization,
-        found.client,
+        found,
+        invoices,
+        status=PlanRequest.Status.DECLINED,
         on=on,
-        channel=Interaction.Channel.NOTE,
-        direction=Interaction.Direction.INTERNAL,
+        by=by,
         said=summaries.plan_request_declined(invoices=invoices, reason=reason),
+        fields=["decline_reason"],
     )
-    return found
 
 
 # --- payments the client reports --------------------------------------------------------------
@@ -385,20 +398,16 @@ def payment_claim_confirm(
     """The payment arrived: the claim is confirmed and its snoozes end. The payment itself
     is recorded on the invoice as any other (`payment_record`), which settles it."""
     on = on or organization.today()
-    found = _locked(organization, claim)
-    invoices = list(found.invoices.order_by("due_date", "number"))
-    _lift(found.snoozes.all(), [i.pk for i in invoices], on)
-    _decided(found, PaymentClaim.Status.CONFIRMED, on, by)
-    found.save(update_fields=["status", "decided_on", "decided_by"])
-    log_interaction(
+    found, invoices = _pending(organization, claim)
+    return _decide(
         organization,
-        found.client,
+        found,
+        invoices,
+        status=PaymentClaim.Status.CONFIRMED,
         on=on,
-        channel=Interaction.Channel.NOTE,
-        direction=Interaction.Direction.INTERNAL,
+        by=by,
         said=summaries.payment_claim_confirmed(invoices=invoices),
     )
-    return found
 
 
 @transaction.atomic
@@ -413,19 +422,16 @@ def payment_claim_reject(
     """The payment has not arrived: the claim is rejected (`note`: why, for the team), its
     snoozes end and the ladder goes on."""
     on = on or organization.today()
-    found = _locked(organization, claim)
-    invoices = list(found.invoices.order_by("due_date", "number"))
-    _lift(found.snoozes.all(), [i.pk for i in invoices], on)
-    _decided(found, PaymentClaim.Status.REJECTED, on, by)
+    found, invoices = _pending(organization, claim)
     found.decision_note = (note or "").strip()
-    found.save(update_fields=["status", "decided_on", "decided_by", "decision_note"])
-    log_interaction(
+    return _decide(
         organization,
-        found.client,
+        found,
+        invoices,
+        status=PaymentClaim.Status.REJECTED,
         on=on,
-        channel=Interaction.Channel.NOTE,
-        direction=Interaction.Direction.INTERNAL,
+        by=by,
         said=summaries.payment_claim_rejected(invoices=invoices),
+        fields=["decision_note"],
         note=found.decision_note,
     )
-    return found

@@ -98,6 +98,8 @@ def test_a_decline_needs_a_reason_and_shows_the_mistake_on_today(web, books):
     assert response.status_code == 422
     section = response.content.decode().split('id="client-requests"', 1)[1]
     assert 'aria-invalid="true"' in section and "This field is required." in section
+    opened = section.split('<details class="disclosure" open>', 1)[1].split("</details>", 1)[0]
+    assert f'action="/requests/plans/{asked.pk}/decline/"' in opened
     assert PlanRequest.objects.get().status == "pending"
     done = web.post(
         f"/requests/plans/{asked.pk}/decline/", {f"decline-{asked.pk}-reason": "Two at most"}

@@ -34,6 +34,7 @@ from owed.api.schemas import (
     responses,
 )
 from owed.dunning.services import MAX_INSTALMENTS
+from owed.ledger.models import Organization
 from owed.portal import requests as services
 from owed.portal import selectors
 from owed.portal.models import PROOF_EXTENSIONS, PaymentClaim, PlanRequest
@@ -44,8 +45,12 @@ RequestStatus = Literal["pending", "approved", "declined"]
 ClaimStatus = Literal["pending", "confirmed", "rejected"]
 
 
-def _numbers(row) -> list[str]:
+def _numbers(row: PlanRequest | PaymentClaim) -> list[str]:
     return [i.number for i in row.invoices.all()]
+
+
+def _decided_by(row: PlanRequest | PaymentClaim) -> str | None:
+    return row.decided_by.get_username() if row.decided_by else None
 
 
 class PlanRequestOut(Schema):
@@ -65,14 +70,8 @@ class PlanRequestOut(Schema):
     plan_id: int | None = Field(description="The plan made when it was approved.")
 
     resolve_invoice_ids = ids_field("invoices")
-
-    @staticmethod
-    def resolve_invoice_numbers(row: PlanRequest) -> list[str]:
-        return _numbers(row)
-
-    @staticmethod
-    def resolve_decided_by(row: PlanRequest) -> str | None:
-        return row.decided_by.get_username() if row.decided_by else None
+    resolve_invoice_numbers = staticmethod(_numbers)
+    resolve_decided_by = staticmethod(_decided_by)
 
 
 class PaymentClaimOut(Schema):
@@ -94,10 +93,8 @@ class PaymentClaimOut(Schema):
     decision_note: str
 
     resolve_invoice_ids = ids_field("invoices")
-
-    @staticmethod
-    def resolve_invoice_numbers(row: PaymentClaim) -> list[str]:
-        return _numbers(row)
+    resolve_invoice_numbers = staticmethod(_numbers)
+    resolve_decided_by = staticmethod(_decided_by)
 
     @staticmethod
     def resolve_amount(row: PaymentClaim) -> str | None:
@@ -108,10 +105,6 @@ class PaymentClaimOut(Schema):
     @staticmethod
     def resolve_proof(row: PaymentClaim) -> bool:
         return bool(row.proof)
-
-    @staticmethod
-    def resolve_decided_by(row: PaymentClaim) -> str | None:
-        return row.decided_by.get_username() if row.decided_by else None
 
 
 class RequestFilter(Schema):
@@ -145,10 +138,17 @@ PaymentClaimPage = page_of(PaymentClaimOut)
 LOOKUPS = {"status": "status", "client_id": "client_id"}
 
 
-def _conflict_or_raise(exc: services.RequestRefused) -> None:
-    if exc.refusal is services.Refusal.DECIDED:
-        raise ApiError.conflict(_("This request is decided already.")) from None
-    raise exc
+def _decide(organization: Organization, plan_request_id: int, decide) -> PlanRequest:
+    """Call `decide(request)` on the organization's plan request (a 404 for any other id,
+    a 409 when it is decided already) and answer with the request as it is now."""
+    asked = owned(PlanRequest, organization, plan_request_id)
+    try:
+        decide(asked)
+    except services.RequestRefused as exc:
+        if exc.refusal is services.Refusal.DECIDED:
+            raise ApiError.conflict(_("This request is decided already.")) from None
+        raise
+    return selectors.plan_requests(organization=organization).get(pk=asked.pk)
 
 
 @router.get("/plan-requests", response=responses(200, PlanRequestPage, READ))
@@ -184,20 +184,18 @@ def plan_request_approve(
     """Agree the plan (409 if the request is decided already): made as `POST /plans`
     makes one, over the request's invoices still owed; their reminders resume around it."""
     access = access_of(request)
-    organization = access.organization
-    asked = owned(PlanRequest, organization, plan_request_id)
-    try:
-        services.plan_request_approve(
-            organization=organization,
+    return _decide(
+        access.organization,
+        plan_request_id,
+        lambda asked: services.plan_request_approve(
+            organization=access.organization,
             request=asked,
             by=access.token.user,
             instalments=payload.instalments,
             every_days=payload.every_days,
             first_due=payload.first_due,
-        )
-    except services.RequestRefused as exc:
-        _conflict_or_raise(exc)
-    return selectors.plan_requests(organization=organization).get(pk=asked.pk)
+        ),
+    )
 
 
 @router.post(
@@ -209,15 +207,16 @@ def plan_request_decline(
     """Decline the request with a reason the client sees in the portal (409 if it is
     decided already); the reminders resume."""
     access = access_of(request)
-    organization = access.organization
-    asked = owned(PlanRequest, organization, plan_request_id)
-    try:
-        services.plan_request_decline(
-            organization=organization, request=asked, reason=payload.reason, by=access.token.user
-        )
-    except services.RequestRefused as exc:
-        _conflict_or_raise(exc)
-    return selectors.plan_requests(organization=organization).get(pk=asked.pk)
+    return _decide(
+        access.organization,
+        plan_request_id,
+        lambda asked: services.plan_request_decline(
+            organization=access.organization,
+            request=asked,
+            reason=payload.reason,
+            by=access.token.user,
+        ),
+    )
 
 
 @router.get("/payment-claims", response=responses(200, PaymentClaimPage, READ))

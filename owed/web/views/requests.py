@@ -25,11 +25,13 @@ from owed.web.views.base import INVALID, member_view, service_error
 _BOUND = "_client_request_form"
 
 
-def _plan_forms(asked: PlanRequest, today) -> dict:
-    initial = {"instalments": asked.instalments, "every_days": asked.every_days}
+def _forms(row: PlanRequest | PaymentClaim, today) -> dict:
+    if isinstance(row, PaymentClaim):
+        return {"reject": RejectForm(prefix=f"reject-{row.pk}")}
+    initial = {"instalments": row.instalments, "every_days": row.every_days}
     return {
-        "approve": ApproveForm(prefix=f"approve-{asked.pk}", today=today, initial=initial),
-        "decline": DeclineForm(prefix=f"decline-{asked.pk}"),
+        "approve": ApproveForm(prefix=f"approve-{row.pk}", today=today, initial=initial),
+        "decline": DeclineForm(prefix=f"decline-{row.pk}"),
     }
 
 
@@ -41,22 +43,14 @@ def today_context(request, access: Access) -> dict:
     today = organization.today()
     found = selectors.pending(organization=organization)
     bound = getattr(request, _BOUND, None)
-    for asked in found["plan_requests"]:
-        asked.forms = _plan_forms(asked, today) if access.can_write else {}
-        asked.total = selectors.totals(asked.invoices.all())
-        asked.open_form = ""
-        if bound and bound[0] in ("approve", "decline") and bound[1] == asked.pk:
-            asked.forms[bound[0]] = bound[2]
-            asked.open_form = bound[0]
-    for claim in found["payment_claims"]:
-        claim.forms = (
-            {"reject": RejectForm(prefix=f"reject-{claim.pk}")} if access.can_write else {}
-        )
-        claim.total = selectors.totals(claim.invoices.all())
-        claim.open_form = ""
-        if bound and bound[0] == "reject" and bound[1] == claim.pk:
-            claim.forms["reject"] = bound[2]
-            claim.open_form = "reject"
+    for row in (*found["plan_requests"], *found["payment_claims"]):
+        row.forms = _forms(row, today) if access.can_write else {}
+        row.total = selectors.totals(row.invoices.all())
+        row.open_form = ""
+        # A request and a claim may share an id: the form's kind tells them apart.
+        if bound and bound[1] == row.pk and bound[0] in row.forms:
+            row.forms[bound[0]] = bound[2]
+            row.open_form = bound[0]
     found["pause_days"] = services.PAUSE_DAYS
     return {"client_requests": found}
 
@@ -81,58 +75,58 @@ def _claim(access: Access, pk: int) -> PaymentClaim:
     )
 
 
+def _decide(request, access: Access, kind: str, pk: int, form, act):
+    """Call `act(cleaned_data)` when `form` is valid and go back to Today saying what it
+    returns; else Today again with the form open and its mistakes (or the refusal) on it."""
+    if form.is_valid():
+        try:
+            said = act(form.cleaned_data)
+        except OwedError as exc:
+            service_error(form, _refusal(exc))
+        else:
+            messages.success(request, said)
+            return redirect("web:today")
+    return _again(request, access, kind, pk, form)
+
+
 @require_POST
 @member_view
 def plan_request_approve(request, access: Access, pk: int):
     asked = _plan_request(access, pk)
     organization = access.organization
     form = ApproveForm(request.POST, prefix=f"approve-{pk}", today=organization.today())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.plan_request_approve(
-                organization=organization,
-                request=asked,
-                by=request.user,
-                instalments=data["instalments"],
-                every_days=data["every_days"],
-                first_due=data["first_due"],
-            )
-        except OwedError as exc:
-            service_error(form, _refusal(exc))
-        else:
-            messages.success(
-                request,
-                _("Payment plan agreed with %(client)s; the reminders resume around it.")
-                % {"client": asked.client.name},
-            )
-            return redirect("web:today")
-    return _again(request, access, "approve", pk, form)
+
+    def act(data):
+        services.plan_request_approve(
+            organization=organization,
+            request=asked,
+            by=request.user,
+            instalments=data["instalments"],
+            every_days=data["every_days"],
+            first_due=data["first_due"],
+        )
+        return _("Payment plan agreed with %(client)s; the reminders resume around it.") % {
+            "client": asked.client.name
+        }
+
+    return _decide(request, access, "approve", pk, form, act)
 
 
 @require_POST
 @member_view
 def plan_request_decline(request, access: Access, pk: int):
     asked = _plan_request(access, pk)
+
+    def act(data):
+        services.plan_request_decline(
+            organization=access.organization, request=asked, reason=data["reason"], by=request.user
+        )
+        return _("Request of %(client)s declined; the reminders resume.") % {
+            "client": asked.client.name
+        }
+
     form = DeclineForm(request.POST, prefix=f"decline-{pk}")
-    if form.is_valid():
-        try:
-            services.plan_request_decline(
-                organization=access.organization,
-                request=asked,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except OwedError as exc:
-            service_error(form, _refusal(exc))
-        else:
-            messages.success(
-                request,
-                _("Request of %(client)s declined; the reminders resume.")
-                % {"client": asked.client.name},
-            )
-            return redirect("web:today")
-    return _again(request, access, "decline", pk, form)
+    return _decide(request, access, "decline", pk, form, act)
 
 
 @require_POST
@@ -163,25 +157,17 @@ def payment_claim_confirm(request, access: Access, pk: int):
 @member_view
 def payment_claim_reject(request, access: Access, pk: int):
     claim = _claim(access, pk)
+
+    def act(data):
+        services.payment_claim_reject(
+            organization=access.organization, claim=claim, note=data["note"], by=request.user
+        )
+        return _("Marked as not received: %(client)s. The reminders resume.") % {
+            "client": claim.client.name
+        }
+
     form = RejectForm(request.POST, prefix=f"reject-{pk}")
-    if form.is_valid():
-        try:
-            services.payment_claim_reject(
-                organization=access.organization,
-                claim=claim,
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except OwedError as exc:
-            service_error(form, _refusal(exc))
-        else:
-            messages.success(
-                request,
-                _("Marked as not received: %(client)s. The reminders resume.")
-                % {"client": claim.client.name},
-            )
-            return redirect("web:today")
-    return _again(request, access, "reject", pk, form)
+    return _decide(request, access, "reject", pk, form, act)
 
 
 @require_GET
