@@ -263,6 +263,7 @@ def timeline(client: Client, *, on: date) -> list[tuple[date, int, str]]:
         Promise,
         WorkStop,
     )
+    from owed.dunning.selectors import client_actions
     from owed.dunning.summaries import outcome_text, summary_text
 
     entries: list[tuple[date, int, str]] = []
@@ -272,7 +273,8 @@ def timeline(client: Client, *, on: date) -> list[tuple[date, int, str]]:
             entries.append((day, order, text))
 
     actions = (
-        Action.objects.filter(client=client, status__in=(Action.Status.SENT, Action.Status.DONE))
+        client_actions(organization=client.organization, client=client)
+        .filter(status__in=(Action.Status.SENT, Action.Status.DONE))
         .prefetch_related("lines__invoice")
         .order_by("decided_on", "id")
     )

@@ -233,12 +233,13 @@ def earlier_contacts(draft: Draft) -> list[tuple[date, str]]:
     invoices before today: actions sent or planned for an earlier day, and the contacts
     logged (calls, e-mails and letters written by hand)."""
     from owed.dunning.models import Action, Interaction
+    from owed.dunning.selectors import client_actions
 
     since = min((line.invoice.issue_date for line in draft.lines), default=None)
     since = since or draft.today - timedelta(days=90)
     actions = (
-        Action.objects.filter(
-            client=draft.client,
+        client_actions(organization=draft.client.organization, client=draft.client)
+        .filter(
             status__in=(Action.Status.PLANNED, Action.Status.SENT),
             decided_on__gte=since,
             decided_on__lt=draft.today,

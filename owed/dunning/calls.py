@@ -24,6 +24,7 @@ from owed.dunning.records import (
     overdue_invoices,
     replan,
 )
+from owed.dunning.selectors import client_actions
 from owed.dunning.summaries import Said
 from owed.errors import OwedError
 from owed.ledger.models import Client, Invoice, Organization
@@ -65,9 +66,7 @@ def call_log(
         note=note,
         outcome=summaries.call_outcome(promised_for),
     )
-    Action.objects.filter(
-        organization=organization,
-        client=client,
+    client_actions(organization=organization, client=client).filter(
         status=Action.Status.PLANNED,
         step__in=sorted(core.CALL_TASKS),
         decided_on__lte=on,

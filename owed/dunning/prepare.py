@@ -11,7 +11,7 @@ key, which is how the writer tells the actions it inserted from those already re
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 from owed.core import decide as core
 from owed.core.fastpath import decide_fast
 from owed.core.ladder import Policy as CorePolicy
-from owed.dunning import snapshot
+from owed.dunning import snapshot, steps
 from owed.ledger.fields import to_hundredths
 from owed.ledger.models import Organization
 
@@ -75,17 +75,18 @@ class Prepared:
     actions: tuple[core.Action, ...]
     """The decided actions themselves, when the run keeps them (else empty)."""
     heads: list[tuple]
-    """Rows of the actions merged into none (`ACTION_COLUMNS`, no run id yet)."""
+    """Rows of the actions merged into none (`ACTION_COLUMNS`)."""
     merged: list[tuple[tuple, str]]
     """Rows of the actions merged into another, with the key of that head."""
     lines: list[tuple[str, int, int, int]]
     """(action key, invoice, days overdue, balance in hundredths)."""
     effects: Effects
-    steps: dict[int, tuple[int, str, Mapping[str, date] | None, list[tuple[str, str]]]]
-    """Per invoice looked at, for its record of the ladder steps taken: the actions it had
-    when read, the record, the steps read from its actions if the record was out of date
-    (else None), and the (key, step) of the ladder steps decided now."""
     next_step_on: dict[int, date]
+    """Each invoice's next look, until `invoice_rows` are made."""
+    invoice_rows: list[tuple] | None = None
+    """The invoices' rows to write (`invoice_rows`), every action decided being inserted:
+    made by whichever process decided the chunk, so that the run's process, which writes
+    every chunk, has less to do."""
 
 
 def cut(due: dict[int, list[int]], chunk_clients: int) -> list[list[int]]:
@@ -94,19 +95,28 @@ def cut(due: dict[int, list[int]], chunk_clients: int) -> list[list[int]]:
     return [clients[start:end] for start, end in bounds(clients, due, chunk_clients)]
 
 
-def chunks(
+def chunk(
     organization: Organization,
     as_of: date,
     due: dict[int, list[int]],
     policies: tuple[CorePolicy, dict[str, CorePolicy]],
-    clients: list[list[int]],
+    clients: list[int],
     *,
     keep_actions: bool,
-) -> Iterator[Prepared]:
-    """The chunks of `clients` (as `cut` gives them) read, decided and prepared, in order."""
-    for chunk in clients:
-        invoice_ids = [i for c in chunk for i in due[c]]
-        yield prepare(organization, as_of, chunk, invoice_ids, policies, keep_actions=keep_actions)
+    run_id: int | None = None,
+) -> Prepared:
+    """One chunk, its `clients` (one of `cut`'s), read, decided and prepared for the run
+    `run_id`."""
+    invoice_ids = [i for c in clients for i in due[c]]
+    return prepare(
+        organization,
+        as_of,
+        clients,
+        invoice_ids,
+        policies,
+        keep_actions=keep_actions,
+        run_id=run_id,
+    )
 
 
 CHUNK_INVOICES = 10_000
@@ -141,26 +151,70 @@ def prepare(
     policies: tuple[CorePolicy, dict[str, CorePolicy]],
     *,
     keep_actions: bool,
+    run_id: int | None = None,
 ) -> Prepared:
     """Read, decide and prepare one chunk: the due invoices `invoice_ids` of `client_ids`."""
     default, by_name = policies
     records: dict[int, tuple[int, bool, str]] = {}
     snap = snapshot.build(organization, as_of, client_ids, by_name, invoice_ids, records)
     decision = decide_fast(as_of, snap, default)
-    prepared = rows(organization, decision, snap, as_of, keep_actions=keep_actions)
+    prepared = rows(organization, decision, snap, as_of, keep_actions=keep_actions, run_id=run_id)
     prepared.clients = len(client_ids)
     prepared.looked_at = len(snap.invoices)
-    taken = {i.id: i.taken for i in snap.invoices}
     ladder = core.Kind.LADDER
-    decided: dict[int, list[tuple[str, str]]] = {}
+    decided: dict[int, list[str]] = {}
     for a in decision.actions:
         if a.kind is ladder:
-            decided.setdefault(a.subject_id, []).append((a.key, a.step))
-    prepared.steps = {
-        invoice_id: (count, text, taken[invoice_id] if stale else None, decided.get(invoice_id, []))
-        for invoice_id, (count, stale, text) in records.items()
-    }
+            decided.setdefault(a.subject_id, []).append(a.step)
+    stale = {i.id: i.taken for i in snap.invoices if records[i.id][1]}
+    prepared.invoice_rows = invoice_rows(prepared.next_step_on, as_of, records, stale, decided)
+    prepared.next_step_on = {}  # in the rows: not sent twice between the run's processes
     return prepared
+
+
+def invoice_rows(
+    next_step_on: Mapping[int, date],
+    as_of: date,
+    records: Mapping[int, tuple[int, bool, str]] | None = None,
+    stale: Mapping[int, Mapping[str, date]] | None = None,
+    decided: Mapping[int, list[str]] | None = None,
+) -> list[tuple[object, str | None, int | None, int]]:
+    """Per invoice looked at, in id order, the row the writer stores: (its next look, its
+    record of the ladder steps taken and the count of actions it stands for, or None
+    where they did not change, its id), every action decided being inserted.
+
+    `records`: per invoice, the count and record as read, and whether the record was out
+    of date (`snapshot.build`); `stale`: the steps read from the actions of those out of
+    date; `decided`: the ladder steps decided now. The record gets those steps added, or
+    is made again from the steps read where it was out of date."""
+    records, stale, decided = records or {}, stale or {}, decided or {}
+    adapt = connection.ops.adapt_datefield_value
+    days: dict[date, object] = {}
+    found = []
+    for invoice_id, day in sorted(next_step_on.items()):
+        value = days.get(day)
+        if value is None:
+            value = days[day] = adapt(day)
+        text = count = None
+        record = records.get(invoice_id)
+        if record is not None:
+            had, out_of_date, text_then = record
+            now = decided.get(invoice_id, ())
+            if out_of_date:
+                taken = dict(stale[invoice_id])
+                taken.update(dict.fromkeys(now, as_of))
+                text, count = steps.as_text(taken), had + len(now)
+            elif now:
+                text, count = steps.added(text_then, as_of, now), had + len(now)
+        found.append((value, text, count, invoice_id))
+    return found
+
+
+def unrecorded(rows: list[tuple]) -> list[tuple]:
+    """`invoice_rows` for a chunk some of whose actions were not inserted (another run
+    recorded them meanwhile): the next looks only. Each record then counts fewer actions
+    than the invoice has, so the next run reads its actions again."""
+    return [(value, None, None, invoice_id) for value, _, _, invoice_id in rows]
 
 
 def rows(
@@ -170,9 +224,10 @@ def rows(
     as_of: date,
     *,
     keep_actions: bool,
+    run_id: int | None = None,
 ) -> Prepared:
-    """The decision as rows (heads, merged, lines) and effects; `snap`, if given, names the
-    clients' time zones and the plans that broke."""
+    """The decision as rows (heads, merged, lines) for the run `run_id`, and effects;
+    `snap`, if given, names the clients' time zones and the plans that broke."""
     actions = decision.actions
     zones = {c.id: c.tz for c in snap.clients.values()} if snap else {}
     ops = connection.ops
@@ -195,7 +250,7 @@ def rows(
             channels = channel_text[a.channels] = ",".join(c.value for c in a.channels)
         row = (
             organization_id,
-            None,
+            run_id,
             a.key,
             a.kind.value,
             a.client_id,
@@ -230,7 +285,6 @@ def rows(
         merged=merged,
         lines=lines,
         effects=_effects(actions, snap, as_of),
-        steps={},
         next_step_on=dict(decision.next_step_on),
     )
 

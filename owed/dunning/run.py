@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import itertools
 import os
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -101,14 +100,28 @@ def collections_run(
         stack.enter_context(tuned(big=due_count >= BIG_RUN))
         total = len(due) + 1
         cut = prepare.cut(due, chunk_clients)
-        chunks = prepare.chunks(organization, as_of, due, policies, cut, keep_actions=keep_actions)
+
+        run_id = run.pk if run is not None else None
+
+        def here(index: int) -> prepare.Prepared:
+            return prepare.chunk(
+                organization,
+                as_of,
+                due,
+                policies,
+                cut[index],
+                keep_actions=keep_actions,
+                run_id=run_id,
+            )
+
+        chunks: Iterable[prepare.Prepared] = map(here, range(len(cut)))
         if (
             run is not None
             and len(cut) > 1
             and due_count >= aside.split_from()
             and aside.possible()
         ):
-            # The first chunk here while the second process starts, the others from it.
+            # The first chunk here while the second process starts; the others shared.
             second = stack.enter_context(
                 aside.Aside(
                     organization_id=organization.pk,
@@ -116,10 +129,12 @@ def collections_run(
                     due=due,
                     chunk_clients=chunk_clients,
                     keep_actions=keep_actions,
+                    run_id=run_id,
                     first=1,
                 )
             )
-            chunks = itertools.chain(itertools.islice(chunks, 1), second)
+            sizes = [sum(len(due[client]) for client in clients) for clients in cut]
+            chunks = second.share(sizes, here)
         done = 0
         for prepared in chunks:
             _take(report, prepared, organization, run)

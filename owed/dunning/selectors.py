@@ -5,8 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from owed.dunning.models import Hold
-from owed.ledger.models import Invoice, Organization
+from django.db.models import Q, QuerySet
+
+from owed.dunning.models import Action, Hold
+from owed.dunning.snapshot import among, scoped
+from owed.ledger.models import Client, Invoice, Organization
+
+
+def client_actions(*, organization: Organization, client: Client | int) -> QuerySet[Action]:
+    """The client's actions: those tied to one of its invoices, and those tied to none
+    (call-backs, promises, plans, holds).
+
+    Actions have no index by client: the daily run would write it at a random place for
+    every action it records. They are found through the client's invoices (the index by
+    invoice, `action_invoice`) and, for the others, the partial index `action_client_other`.
+    Filter the result further, but not by the organization again: the index by
+    organization and day would be walked instead."""
+    invoices = Invoice.objects.filter(organization=organization, client=client)
+    return scoped(Action.objects, organization).filter(
+        among("invoice_id", invoices.values_list("pk", flat=True))
+        | Q(invoice__isnull=True, client=client)
+    )
 
 
 def holds_on(*, organization: Organization, client_ids: Iterable[int]) -> dict[int, Hold]:

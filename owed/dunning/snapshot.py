@@ -8,7 +8,7 @@ How the reads stay fast on a large ledger (`bench/bench_collections.py`):
 - Lists of ids go to the database as one parameter (`among`): no per-id work in Django
   or the driver, and no limit on their number (PostgreSQL takes 65,535 parameters).
 - Queries that find their rows by client or invoice ids name the organization in a form
-  no index is chosen for (`_scoped`): SQLite keeps no statistics, and would otherwise walk
+  no index is chosen for (`scoped`): SQLite keeps no statistics, and would otherwise walk
   the index of all the organization's rows instead of looking up the ids.
 - The largest reads (the invoices, the steps they took) are fetched as plain rows and
   converted here, with each distinct day converted once.
@@ -91,7 +91,7 @@ def among(field: str, ids: Iterable[int]) -> Lookup:
     return _Among(F(field), list(ids))
 
 
-def _scoped(manager, organization: Organization) -> QuerySet:
+def scoped(manager, organization: Organization) -> QuerySet:
     """The organization's rows, for queries that find their rows by client or invoice ids.
 
     Those ids belong to the organization; the organization is a guard, written
@@ -153,7 +153,7 @@ def _taken(organization: Organization, invoice_ids: list[int]) -> dict[int, Mapp
     return {
         invoice_id: steps.parse(text)
         for invoice_id, text in _rows(
-            _scoped(Action.objects, organization)
+            scoped(Action.objects, organization)
             .filter(among("invoice_id", invoice_ids), kind=core.Kind.LADDER)
             .order_by()
             .values("invoice_id")
@@ -213,7 +213,7 @@ def build(
     the steps taken was out of date, and that record (see `owed.dunning.steps`)."""
     ids = list(client_ids)
     invoices = (
-        _scoped(Invoice.objects, organization)
+        scoped(Invoice.objects, organization)
         .filter(written_off_on=None)
         .filter(Q(next_step_on__isnull=True) | Q(next_step_on__lte=as_of))
     )
@@ -268,10 +268,8 @@ def build(
         snoozes=_snoozes(organization, ids),
         plans=_plans(organization, ids),
         contacted_today=frozenset(
-            _scoped(Action.objects, organization)
+            _today(organization, as_of, ids)
             .filter(
-                among("client_id", ids),
-                decided_on=as_of,
                 kind__in=LADDER_KINDS,
                 status__in=CONTACTED,
             )
@@ -283,11 +281,20 @@ def build(
     )
 
 
+def _today(organization: Organization, as_of: date, client_ids) -> QuerySet:
+    """The clients' actions decided on `as_of`, looked up in the index by organization,
+    day and client (`action_day`): the organization is named as the index's first column
+    here, not as a guard (`scoped`)."""
+    return Action.objects.filter(
+        among("client_id", client_ids), organization=organization, decided_on=as_of
+    )
+
+
 def contacts_today(organization: Organization, as_of: date, client_ids) -> dict[int, int]:
     """Per client, the contacts (messages, letters, calls) already recorded for `as_of`."""
     contacts = (
-        _scoped(Action.objects, organization)
-        .filter(among("client_id", client_ids), decided_on=as_of, status__in=CONTACTED)
+        _today(organization, as_of, client_ids)
+        .filter(status__in=CONTACTED)
         .filter(~Q(channels=Channel.TASK.value) | Q(step__in=sorted(core.CALL_TASKS)))
         .order_by()
         .values("client_id")
@@ -317,7 +324,7 @@ def _clients(organization: Organization, ids: list[int]) -> dict[int, core.Clien
         .order_by("name")
     )
     responses = dict(
-        _scoped(Interaction.objects, organization)
+        scoped(Interaction.objects, organization)
         .filter(among("client_id", ids), is_response=True)
         .order_by()
         .values("client_id")
@@ -343,7 +350,7 @@ def _clients(organization: Organization, ids: list[int]) -> dict[int, core.Clien
 
 def _promises(organization: Organization, ids: list[int]) -> tuple[core.Promise, ...]:
     promises = list(
-        _scoped(Promise.objects, organization)
+        scoped(Promise.objects, organization)
         .filter(among("client_id", ids))
         .values_list("id", "client_id", "made_on", "until", "status")
     )
@@ -363,7 +370,7 @@ def _promises(organization: Organization, ids: list[int]) -> tuple[core.Promise,
 
 def _disputes(organization: Organization, ids: list[int]) -> tuple[core.Dispute, ...]:
     disputes = list(
-        _scoped(Dispute.objects, organization)
+        scoped(Dispute.objects, organization)
         .filter(among("invoice__client_id", ids))
         .values_list("id", "invoice_id", "opened_on", "resolved_on")
     )
@@ -407,7 +414,7 @@ def _snoozes(organization: Organization, ids: list[int]) -> tuple[core.Snooze, .
 
 def _plans(organization: Organization, ids: list[int]) -> tuple[core.Plan, ...]:
     plans = list(
-        _scoped(Plan.objects, organization)
+        scoped(Plan.objects, organization)
         .filter(among("client_id", ids))
         .values_list(
             "id", "client_id", "created_on", "total", "paid_before", "grace_days", "broken_on"
@@ -415,10 +422,11 @@ def _plans(organization: Organization, ids: list[int]) -> tuple[core.Plan, ...]:
     )
     if not plans:
         return ()
-    # A plan's steps are recorded for its client (`plan:<id>:...` keys, see core.decide).
+    # A plan's steps are recorded for its client and no invoice (`plan:<id>:...` keys, see
+    # core.decide): found in the index of the actions tied to no invoice.
     recorded = set(
-        _scoped(Action.objects, organization)
-        .filter(among("client_id", sorted({p[1] for p in plans})))
+        scoped(Action.objects, organization)
+        .filter(among("client_id", sorted({p[1] for p in plans})), invoice__isnull=True)
         .exclude(kind=core.Kind.LADDER)
         .order_by()
         .values_list("key", flat=True)
@@ -478,7 +486,7 @@ def holds_snapshot(
     an EXISTS that stops at the first such invoice: the cost follows the holds in force,
     not the invoices."""
     overdue = annotate_balance(
-        _scoped(Invoice.objects, organization)
+        scoped(Invoice.objects, organization)
         .filter(written_off_on=None, due_date__lt=as_of)
         .exclude(plans__status=Plan.Status.ACTIVE)
     ).filter(balance__gt=0)

@@ -4,7 +4,7 @@ The actions go in first (heads, then those merged into them, then their lines), 
 insert ignoring a key already taken: the unique key is the last guard against recording a
 step twice, and only the actions inserted here take effect (holds, work stops, broken
 promises and plans, lifted holds). Then each invoice's next look and its own record of the
-ladder steps it took, one row update per invoice.
+ladder steps it took (`prepare.invoice_rows`), one row update per invoice.
 
 Rows are plain tuples written by one prepared statement run for every row (SQLite,
 `executemany`, a loop in C) or by one INSERT/UPDATE over arrays (PostgreSQL, `unnest`),
@@ -19,9 +19,16 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from owed.dunning import snapshot, steps
+from owed.dunning import snapshot
 from owed.dunning.models import Action, ActionLine, Hold, Plan, Promise, Run, WorkStop
-from owed.dunning.prepare import ACTION_COLUMNS, MERGED_INTO, Effects, Prepared
+from owed.dunning.prepare import (
+    ACTION_COLUMNS,
+    MERGED_INTO,
+    Effects,
+    Prepared,
+    invoice_rows,
+    unrecorded,
+)
 from owed.ledger.models import Invoice, Organization
 
 BATCH = 10_000
@@ -32,13 +39,20 @@ def write(organization: Organization, run: Run, prepared: Prepared, as_of: date)
     with transaction.atomic():
         ids = _actions(run, prepared)
         _effects(organization, prepared.effects, ids, as_of)
-        _invoices(prepared.next_step_on, _steps(prepared, ids, as_of))
+        rows = prepared.invoice_rows
+        if rows is None:
+            rows = invoice_rows(prepared.next_step_on, as_of)
+        elif len(ids) < len(prepared.heads) + len(prepared.merged):
+            rows = unrecorded(rows)  # another run recorded some of the keys meanwhile
+        _invoices(rows)
 
 
 def _actions(run: Run, prepared: Prepared) -> dict[str, int]:
     """Insert the actions and their lines; the ids of those inserted, by key."""
     run_id = run.pk
-    heads = [(*row[:1], run_id, *row[2:]) for row in prepared.heads]
+    heads = prepared.heads
+    if heads and heads[0][1] != run_id:  # prepared without the run's id
+        heads = [(*row[:1], run_id, *row[2:]) for row in heads]
     ids, last = _insert_actions(heads, run_id, None)
     if prepared.merged:
         merged = []
@@ -189,44 +203,12 @@ def _effects(
         WorkStop.objects.filter(pk__in=resumed).update(lifted_on=as_of)
 
 
-def _steps(prepared: Prepared, ids: Mapping[str, int], as_of: date) -> dict[int, tuple[str, int]]:
-    """Each invoice's own record of its ladder steps (`Invoice.ladder_steps` and the count
-    of actions it stands for), where it changed: the steps inserted now added, or the steps
-    read again from the actions where the record was out of date.
-
-    Only the actions inserted here count: a step whose key was taken meanwhile leaves the
-    count short, so the next run reads the invoice's actions again."""
-    changed = {}
-    for invoice_id, (count, text, read, decided) in prepared.steps.items():
-        taken_now = [step for key, step in decided if key in ids]
-        if read is not None:
-            record = dict(read)
-            record.update(dict.fromkeys(taken_now, as_of))
-            text = steps.as_text(record)
-        elif taken_now:
-            text = steps.added(text, as_of, taken_now)
-        else:
-            continue
-        changed[invoice_id] = (text, count + len(taken_now))
-    return changed
-
-
-def _invoices(next_step_on: Mapping[int, date], steps: Mapping[int, tuple[str, int]]) -> None:
-    """Store each invoice's next look and, where it changed, its record of the steps taken:
-    one row update per invoice, in id order, as one prepared UPDATE run for every row
-    (SQLite) or one UPDATE ... FROM unnest (PostgreSQL)."""
-    if not next_step_on:
+def _invoices(rows: list[tuple]) -> None:
+    """Store each invoice's next look and, where it changed, its record of the steps taken
+    (`prepare.invoice_rows`): one row update per invoice, in id order, as one prepared
+    UPDATE run for every row (SQLite) or one UPDATE ... FROM unnest (PostgreSQL)."""
+    if not rows:
         return
-    adapt = connection.ops.adapt_datefield_value
-    days: dict[date, object] = {}
-    rows = []
-    for invoice_id in sorted(next_step_on):
-        day = next_step_on[invoice_id]
-        value = days.get(day)
-        if value is None:
-            value = days[day] = adapt(day)
-        text, count = steps.get(invoice_id, (None, None))
-        rows.append((value, text, count, invoice_id))
     quote = connection.ops.quote_name
     table = quote(Invoice._meta.db_table)
     pk, look = quote("id"), quote("next_step_on")

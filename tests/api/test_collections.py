@@ -49,6 +49,9 @@ def test_actions_are_filtered_by_status_step_and_day(api, ledger):
     assert steps(date_from="2026-11-21") == ["reminder_due"]
     assert steps(date_to="2026-11-20") == ["callback"]
     assert steps(client_id=ledger.second_client.pk) == []
+    # A client's actions: the one of its invoice, and the call-back tied to no invoice.
+    assert steps(client_id=ledger.client.pk) == ["callback", "reminder_due"]
+    assert steps(client_id=ledger.client.pk, status="done") == ["callback"]
 
 
 def test_actions_have_no_write_endpoint(api, ledger):

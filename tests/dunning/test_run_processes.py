@@ -227,7 +227,7 @@ def test_on_postgresql_a_run_decided_in_a_second_process_records_what_one_proces
 ):
     if connection.vendor != "postgresql":
         pytest.skip("the suite's SQLite database is in memory: no second process can read it")
-    from owed.dunning import aside
+    from owed.dunning import aside, prepare
     from owed.dunning.models import Action
     from tests.dunning.books import Books
 
@@ -244,10 +244,31 @@ def test_on_postgresql_a_run_decided_in_a_second_process_records_what_one_proces
     entered = []
     enter = aside.Aside.__enter__
     monkeypatch.setattr(aside.Aside, "__enter__", lambda self: entered.append(self) or enter(self))
+    decide_chunk = prepare.chunk
+
+    def when_the_second_process_has_sent(*args, **kwargs):
+        """This process decides a chunk once the second one has sent something (its first
+        chunk excepted: it decides that one while the second process starts), so that
+        both decide some of the run's chunks, however fast either starts."""
+        second = entered[-1]
+        if second.decided_here:
+            deadline = time.monotonic() + 60
+            while not second.receiving.poll(0.05):
+                assert time.monotonic() < deadline, "the second process sent nothing"
+        return decide_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(prepare, "chunk", when_the_second_process_has_sent)
     monkeypatch.setenv("OWED_RUN_SPLIT", "1")
     for today in ("2026-03-20", "2026-03-23", "2026-04-02"):
         collections_run(organization=split.org, as_of=day(today), chunk_clients=7)
-    assert len(entered) == 3  # each run decided its chunks after the first in a second process
+    assert len(entered) == 3  # each run shared its chunks with a second process
+    # Chunks of 7 of the 40 clients (those with invoices due): both processes decided
+    # some (the run's process its first chunk and others from the last one back), and no
+    # chunk was taken from both.
+    assert sum(second.decided_here for second in entered) > len(entered)
+    assert sum(second.decided_aside for second in entered) >= 1
+    assert all(second.decided_here + second.decided_aside <= 6 for second in entered)
+    monkeypatch.setattr(prepare, "chunk", decide_chunk)
     monkeypatch.setenv("OWED_RUN_SPLIT", "1000000")
     for today in ("2026-03-20", "2026-03-23", "2026-04-02"):
         collections_run(organization=single.org, as_of=day(today), chunk_clients=7)

@@ -37,6 +37,7 @@ from owed.api.schemas import (
 from owed.dunning.actions import action_done as mark_done
 from owed.dunning.actions import action_skip as skip_planned
 from owed.dunning.models import Action, ActionLine
+from owed.dunning.selectors import client_actions
 from owed.ledger.models import Organization
 
 router = Router(tags=["actions"])
@@ -111,11 +112,15 @@ LOOKUPS = {
 }
 
 
-def actions_of(organization: Organization) -> QuerySet[Action]:
+def actions_of(organization: Organization, client_id: int | None = None) -> QuerySet[Action]:
+    """The organization's actions, or one client's (found through its invoices: actions
+    have no index by client, see `selectors.client_actions`)."""
     lines = ActionLine.objects.select_related("invoice").order_by("id")
-    return Action.objects.filter(organization=organization).prefetch_related(
-        Prefetch("lines", lines)
-    )
+    if client_id is None:
+        rows = Action.objects.filter(organization=organization)
+    else:
+        rows = client_actions(organization=organization, client=client_id)
+    return rows.prefetch_related(Prefetch("lines", lines))
 
 
 def _start_of(day: date, organization: Organization) -> datetime:
@@ -132,7 +137,7 @@ def action_list(
 ) -> dict:
     """The organization's actions by the time they are scheduled for, filtered."""
     organization = access_of(request).organization
-    actions = filtered(actions_of(organization), filters, LOOKUPS)
+    actions = filtered(actions_of(organization, filters.client_id), filters, LOOKUPS)
     if filters.date_from:
         actions = actions.filter(scheduled_for__gte=_start_of(filters.date_from, organization))
     if filters.date_to:

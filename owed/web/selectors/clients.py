@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Max, Q
 
 from owed.dunning.models import Action, Dispute, Hold, Interaction, Plan, Promise, Snooze, WorkStop
+from owed.dunning.selectors import client_actions
 from owed.dunning.summaries import action_reason_text, note_shown, summary_text
 from owed.ledger.models import Allocation, Client, Contract, Invoice, Organization
 from owed.ledger.selectors import annotate_balance
@@ -56,7 +57,7 @@ def timeline(*, organization: Organization, client: Client) -> tuple[list[Event]
     # Steps merged into another message, or skipped by a run catching up, never reached
     # the client: they would only crowd the timeline.
     for action in (
-        Action.objects.filter(**own)
+        client_actions(organization=organization, client=client)
         .exclude(status=Action.Status.MERGED)
         .exclude(status=Action.Status.SKIPPED, reason__startswith="catch-up")
         .prefetch_related("lines__invoice")
