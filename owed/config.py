@@ -11,8 +11,10 @@ command line prints as it prints any other error.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from owed.errors import OwedError
@@ -42,6 +44,31 @@ def ensure_data_dir() -> Path:
     return path
 
 
+def _write_key(path: Path, hint: str) -> None:
+    """A new key at `path`, unless another process made one first. Written whole in a file
+    of its own, then linked at `path` (which fails if it exists): a process starting at the
+    same moment never reads a key half written."""
+    try:
+        fd, draft = tempfile.mkstemp(prefix=".secret_key-", dir=path.parent)  # owner only
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write the secret key to {path}: {exc.strerror or exc}; {hint}"
+        ) from None
+    try:
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write the secret key to {path}: {exc.strerror or exc}; {hint}"
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(draft)
+
+
 def sqlite_path() -> Path:
     return data_dir() / "owed.sqlite3"
 
@@ -52,18 +79,8 @@ def secret_key() -> str:
         return key
     path = ensure_data_dir() / "secret_key"
     hint = "make the data folder writable, or set OWED_SECRET_KEY"
-    try:
-        # Created readable by its owner only, and only if no other process made it first.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot write the secret key to {path}: {exc.strerror or exc}; {hint}"
-        ) from None
-    else:
-        with os.fdopen(fd, "w") as file:
-            file.write(secrets.token_urlsafe(50))
+    if not path.exists():
+        _write_key(path, hint)
     try:
         key = path.read_text().strip()
     except OSError as exc:
