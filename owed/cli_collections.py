@@ -326,7 +326,7 @@ def done_(
     action: Annotated[
         str,
         typer.Argument(
-            help="The action's id (owed tasks --json, GET /api/actions) or key (owed run --json)."
+            help="The action's id (shown by owed tasks; GET /api/actions) or key (owed run --json)."
         ),
     ],
     note: Annotated[str, typer.Option(help="What was done.")] = "",

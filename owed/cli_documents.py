@@ -423,7 +423,7 @@ def tasks(
         who = "; ".join(f"{p['name'] or '-'} {p['phone']}" for p in row["phones"]) or "no phone"
         console.print(
             f"[bold]{escape(row['client_name'])}[/] ({escape(row['client'])}), "
-            f"{row['step'].replace('_', ' ')}{since}: {escape(who)}",
+            f"{row['step'].replace('_', ' ')}{since}: {escape(who)} [dim](task {row['action']})[/]",
             highlight=False,
         )
         for number, point in enumerate(row["script"], start=1):
@@ -431,6 +431,8 @@ def tasks(
             console.print(f"  {number}. {shown}", highlight=False)
         console.print()
     console.print(f"{len(rows)} calls for {on.isoformat()}.", highlight=False)
+    if rows:
+        console.print("Once a call is made: owed log CLIENT --call ..., or owed done TASK.")
 
 
 # --- composing before `owed send` delivers ------------------------------------------------

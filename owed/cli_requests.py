@@ -67,7 +67,12 @@ def _claim_row(row) -> dict:
 def requests_list(
     ctx: typer.Context,
     status: Annotated[
-        Status, typer.Option("--status", help="Only those in this state (all: every one).")
+        Status,
+        typer.Option(
+            "--status",
+            help="Only those in this state (all: every one); approved and declined are plan "
+            "requests', confirmed and rejected reported payments'.",
+        ),
     ] = Status.pending,
     org: OrgOption = None,
     as_json: JsonOption = False,
@@ -80,18 +85,41 @@ def requests_list(
     from owed.portal import selectors
 
     organization = _org(org)
+    from owed.portal.models import PaymentClaim, PlanRequest
+
     plans = selectors.plan_requests(organization=organization)
     claims = selectors.payment_claims(organization=organization)
+    # A plan request is approved or declined, a reported payment confirmed or rejected:
+    # a status of one kind lists that kind only.
+    show_plans = status in (Status.all, *map(Status, PlanRequest.Status.values))
+    show_claims = status in (Status.all, *map(Status, PaymentClaim.Status.values))
     if status is not Status.all:
         plans = plans.filter(status=status.value)
         claims = claims.filter(status=status.value)
-    plan_rows = [_plan_request_row(r) for r in plans]
-    claim_rows = [_claim_row(r) for r in claims]
+    plan_rows = [_plan_request_row(r) for r in plans] if show_plans else []
+    claim_rows = [_claim_row(r) for r in claims] if show_claims else []
     if as_json:
-        answer = {"ok": True, "plan_requests": plan_rows, "payment_claims": claim_rows}
+        answer = {"ok": True}
+        if show_plans:
+            answer["plan_requests"] = plan_rows
+        if show_claims:
+            answer["payment_claims"] = claim_rows
         print(json.dumps(answer, ensure_ascii=False))
         return
     shown = "" if status is Status.all else f" ({status.value})"
+    if show_plans:
+        _print_plan_requests(plan_rows, f"Plan requests of {organization.name}{shown}")
+    if show_claims:
+        _print_claims(claim_rows, f"Payments reported{shown}")
+    counts = []
+    if show_plans:
+        counts.append(f"{len(plan_rows)} plan requests")
+    if show_claims:
+        counts.append(f"{len(claim_rows)} payments reported")
+    console.print(", ".join(counts) + ".", highlight=False)
+
+
+def _print_plan_requests(plan_rows: list[dict], title: str) -> None:
     table = Table(
         "id",
         "client",
@@ -99,7 +127,7 @@ def requests_list(
         "asked",
         "asked on",
         "status",
-        title=f"Plan requests of {organization.name}{shown}",
+        title=title,
     )
     for row in plan_rows:
         table.add_row(
@@ -111,6 +139,9 @@ def requests_list(
             row["status"],
         )
     console.print(table)
+
+
+def _print_claims(claim_rows: list[dict], title: str) -> None:
     table = Table(
         "id",
         "client",
@@ -119,7 +150,7 @@ def requests_list(
         "amount",
         "proof",
         "status",
-        title=f"Payments reported{shown}",
+        title=title,
     )
     for row in claim_rows:
         amount = f"{row['amount']} {row['currency']}".strip() if row["amount"] else ""
@@ -133,9 +164,6 @@ def requests_list(
             row["status"],
         )
     console.print(table)
-    console.print(
-        f"{len(plan_rows)} plan requests, {len(claim_rows)} payments reported.", highlight=False
-    )
 
 
 def _request(organization, pk: int):

@@ -10,9 +10,9 @@ transaction each.
 Who decides which chunk (`Aside.share`): the run's process decides the first chunk itself
 while the second one starts, then writes what the second one sends, which decides the
 chunks from the second on. Whenever nothing from it is ready, the run's process decides a
-chunk itself, from the last one back, and tells the second process, which stops where the
-two meet. Deciding a day's chunks and writing them cost about the same, so on two cores
-neither process waits for the other for long, whatever the machine. Chunks hold different
+chunk itself, from the last one back, as long as the second process would still have more
+to decide than the run's process has to write (`Aside.worth_taking`, timed as the run
+goes), and tells the second process, which stops where the two meet. Chunks hold different
 clients and may be written in any order; a chunk decided by both (the second process
 started it just as the run's process took it) is written once. The second process keeps
 at most four chunks ready, sent by a thread while it decides the next.

@@ -122,6 +122,7 @@ def test_payment_claims_are_read_with_their_proof(api, ledger):
     proof = api.get(f"/payment-claims/{claim.pk}/proof")
     assert proof.status_code == 200
     assert proof["Content-Type"] == "application/pdf"
+    assert proof["Cache-Control"] == "private, no-store"
     assert proof["Content-Disposition"] == f'attachment; filename="payment-proof-{claim.pk}.pdf"'
     assert b"".join(proof.streaming_content) == PDF
     none = api.get(f"/payment-claims/{without.pk}/proof")

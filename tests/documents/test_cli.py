@@ -271,6 +271,7 @@ def test_template_preview_uses_the_invoice_s_plan_and_promise(owed, invoice_for,
 
 
 def test_tasks_lists_the_day_s_calls_with_their_scripts(owed, invoice_for, reachable, action_for):
+    from owed.dunning.models import Action
     from owed.ledger.models import Contact
 
     invoice = invoice_for("en")
@@ -283,7 +284,11 @@ def test_tasks_lists_the_day_s_calls_with_their_scripts(owed, invoice_for, reach
     answer = json.loads(owed("tasks", "--date", "2026-12-03", "--language", "fa", "--json").stdout)
 
     assert result.code == 0, result.stderr
-    assert "Acme Corporation (C-en), call: Sarah Lee +1 415 555 0100" in result.stdout
+    call = Action.objects.get(step="call")
+    assert f"Acme Corporation (C-en), call: Sarah Lee +1 415 555 0100 (task {call.pk})" in (
+        result.stdout
+    )
+    assert "owed done TASK" in result.stdout
     assert "  1. Greet Sarah Lee, give your name" in result.stdout
     assert "1 calls for 2026-12-03." in result.stdout
     [task] = answer["tasks"]

@@ -51,6 +51,28 @@ def test_the_list_shows_the_pending_requests_and_reported_payments(owed, books, 
     assert owed("requests", "--status", "declined", "--json").json["plan_requests"] == []
 
 
+def test_a_status_of_one_kind_lists_that_kind_only(owed, books, asked):
+    payment_claim_create(
+        organization=books.org,
+        client=books.client,
+        invoices=[books.recent],
+        paid_on=books.today,
+        on=books.today,
+        reference="VCB 9",
+    )
+
+    declined = owed("requests", "--status", "declined")
+    rejected = owed("requests", "--status", "rejected", "--json").json
+    everything = owed("requests", "--status", "all", "--json").json
+
+    assert declined.code == 0, declined.stderr
+    assert "Plan requests of" in declined.stdout and "Payments reported" not in declined.stdout
+    assert "0 plan requests." in declined.stdout
+    assert rejected == {"ok": True, "payment_claims": []}
+    assert [r["id"] for r in everything["plan_requests"]] == [asked.pk]
+    assert [r["reference"] for r in everything["payment_claims"]] == ["VCB 9"]
+
+
 def test_approve_with_other_terms(owed, books, asked):
     result = owed("requests", "approve", str(asked.pk), "--instalments", "2", "--every", "14")
 

@@ -267,4 +267,5 @@ def payment_claim_proof(request: HttpRequest, payment_claim_id: PathId):
     name = f"payment-proof-{claim.pk}.{PROOF_EXTENSIONS[claim.proof_type]}"
     response = FileResponse(file, as_attachment=True, filename=name, content_type=claim.proof_type)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # a client's bank document: kept nowhere
     return response
