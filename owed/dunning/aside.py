@@ -38,12 +38,11 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
 from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from owed.dunning.prepare import Prepared
+    from owed.dunning.prepare import Chunks, Prepared
 
 SPLIT_FROM = 25_000
 
@@ -103,18 +102,8 @@ class Aside:
     """The second process, deciding the run's chunks with the run's process (`share`). Used
     as a context manager: the process is stopped on the way out."""
 
-    def __init__(
-        self,
-        *,
-        organization_id: int,
-        as_of: date,
-        due: dict[int, list[int]],
-        chunk_clients: int,
-        keep_actions: bool,
-        run_id: int | None,
-        first: int,
-    ) -> None:
-        self.arguments = (organization_id, as_of, due, chunk_clients, keep_actions, run_id, first)
+    def __init__(self, work: Chunks, *, first: int) -> None:
+        self.arguments = (work, first)
         self.process: subprocess.Popen | None = None
         self.receiving = None
         self.decided_here = 0
@@ -153,7 +142,7 @@ class Aside:
         module's docstring); between two chunks, the caller writes the one it was given."""
         from owed.errors import OwedError
 
-        first = self.arguments[-1]
+        first = self.arguments[1]
         pace = Pace()
         ahead = []
         for index in range(first):  # while the second one starts
@@ -251,28 +240,18 @@ def _main(fd: int) -> None:
     _decide(connection, *arguments)
 
 
-def _decide(
-    connection,
-    organization_id: int,
-    as_of: date,
-    due: dict[int, list[int]],
-    chunk_clients: int,
-    keep_actions: bool,
-    run_id: int | None,
-    first: int,
-) -> None:
+def _decide(connection, work: Chunks, first: int) -> None:
     """The second process: decide the chunks from `first` on, until the one the run's
     process took, and send them, then "done" (or "error")."""
     outbox = _Outbox(connection)
     try:
-        from owed.dunning import prepare, snapshot
+        from owed.dunning import snapshot
         from owed.ledger.models import Organization
 
-        organization = Organization.objects.get(pk=organization_id)
+        organization = Organization.objects.get(pk=work.organization_id)
         policies = snapshot.policies(organization)
-        clients = prepare.cut(due, chunk_clients)
-        stop = len(clients)
-        for index in range(first, len(clients)):
+        stop = len(work.clients)
+        for index in range(first, len(work.clients)):
             while connection.poll(0):
                 what, taken = connection.recv()
                 if what == "take":
@@ -280,15 +259,7 @@ def _decide(
             if index >= stop:
                 break
             outbox.put(("start", index))
-            chunk = prepare.chunk(
-                organization,
-                as_of,
-                due,
-                policies,
-                clients[index],
-                keep_actions=keep_actions,
-                run_id=run_id,
-            )
+            chunk = work.decide(organization, policies, index)
             outbox.put(("chunk", (index, chunk)), chunk=True)
         outbox.put(("done", None))
     except (BrokenPipeError, ConnectionResetError, EOFError):

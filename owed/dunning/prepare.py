@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from django.db import connection
 from django.utils import timezone
@@ -95,28 +96,46 @@ def cut(due: dict[int, list[int]], chunk_clients: int) -> list[list[int]]:
     return [clients[start:end] for start, end in bounds(clients, due, chunk_clients)]
 
 
-def chunk(
-    organization: Organization,
-    as_of: date,
-    due: dict[int, list[int]],
-    policies: tuple[CorePolicy, dict[str, CorePolicy]],
-    clients: list[int],
-    *,
-    keep_actions: bool,
-    run_id: int | None = None,
-) -> Prepared:
-    """One chunk, its `clients` (one of `cut`'s), read, decided and prepared for the run
-    `run_id`."""
-    invoice_ids = [i for c in clients for i in due[c]]
-    return prepare(
-        organization,
-        as_of,
-        clients,
-        invoice_ids,
-        policies,
-        keep_actions=keep_actions,
-        run_id=run_id,
-    )
+@dataclass(frozen=True)
+class Chunks:
+    """A run's chunks and how to decide one: what both processes of a big run share (the
+    second one receives it pickled, `owed.dunning.aside`)."""
+
+    organization_id: int
+    as_of: date
+    due: dict[int, list[int]]
+    """The due invoices, by client (`snapshot.due_invoices`)."""
+    chunk_clients: int
+    keep_actions: bool
+    run_id: int | None
+    """The run the rows are for (None for a dry run)."""
+
+    @cached_property
+    def clients(self) -> list[list[int]]:
+        """Each chunk's clients (`cut`)."""
+        return cut(self.due, self.chunk_clients)
+
+    def sizes(self) -> list[int]:
+        """Each chunk's due invoices."""
+        return [sum(len(self.due[client]) for client in chunk) for chunk in self.clients]
+
+    def decide(
+        self,
+        organization: Organization,
+        policies: tuple[CorePolicy, dict[str, CorePolicy]],
+        index: int,
+    ) -> Prepared:
+        """Chunk `index` read, decided and prepared."""
+        clients = self.clients[index]
+        return prepare(
+            organization,
+            self.as_of,
+            clients,
+            [i for c in clients for i in self.due[c]],
+            policies,
+            keep_actions=self.keep_actions,
+            run_id=self.run_id,
+        )
 
 
 CHUNK_INVOICES = 10_000
@@ -151,7 +170,7 @@ def prepare(
     policies: tuple[CorePolicy, dict[str, CorePolicy]],
     *,
     keep_actions: bool,
-    run_id: int | None = None,
+    run_id: int | None,
 ) -> Prepared:
     """Read, decide and prepare one chunk: the due invoices `invoice_ids` of `client_ids`."""
     default, by_name = policies
@@ -224,7 +243,7 @@ def rows(
     as_of: date,
     *,
     keep_actions: bool,
-    run_id: int | None = None,
+    run_id: int | None,
 ) -> Prepared:
     """The decision as rows (heads, merged, lines) for the run `run_id`, and effects;
     `snap`, if given, names the clients' time zones and the plans that broke."""

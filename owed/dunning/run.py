@@ -99,42 +99,28 @@ def collections_run(
         due_count = sum(map(len, due.values()))
         stack.enter_context(tuned(big=due_count >= BIG_RUN))
         total = len(due) + 1
-        cut = prepare.cut(due, chunk_clients)
-
-        run_id = run.pk if run is not None else None
+        work = prepare.Chunks(
+            organization_id=organization.pk,
+            as_of=as_of,
+            due=due,
+            chunk_clients=chunk_clients,
+            keep_actions=keep_actions,
+            run_id=run.pk if run is not None else None,
+        )
 
         def here(index: int) -> prepare.Prepared:
-            return prepare.chunk(
-                organization,
-                as_of,
-                due,
-                policies,
-                cut[index],
-                keep_actions=keep_actions,
-                run_id=run_id,
-            )
+            return work.decide(organization, policies, index)
 
-        chunks: Iterable[prepare.Prepared] = map(here, range(len(cut)))
+        chunks: Iterable[prepare.Prepared] = map(here, range(len(work.clients)))
         if (
             run is not None
-            and len(cut) > 1
+            and len(work.clients) > 1
             and due_count >= aside.split_from()
             and aside.possible()
         ):
             # The first chunk here while the second process starts; the others shared.
-            second = stack.enter_context(
-                aside.Aside(
-                    organization_id=organization.pk,
-                    as_of=as_of,
-                    due=due,
-                    chunk_clients=chunk_clients,
-                    keep_actions=keep_actions,
-                    run_id=run_id,
-                    first=1,
-                )
-            )
-            sizes = [sum(len(due[client]) for client in clients) for clients in cut]
-            chunks = second.share(sizes, here)
+            second = stack.enter_context(aside.Aside(work, first=1))
+            chunks = second.share(work.sizes(), here)
         done = 0
         for prepared in chunks:
             _take(report, prepared, organization, run)
@@ -145,7 +131,9 @@ def collections_run(
         # would give, without reading every client on hold.
         lift = snapshot.holds_snapshot(organization, as_of, to_lift_only=True)
         decision = core.decide(as_of, lift, policies[0])
-        lifts = prepare.rows(organization, decision, None, as_of, keep_actions=keep_actions)
+        lifts = prepare.rows(
+            organization, decision, None, as_of, keep_actions=keep_actions, run_id=work.run_id
+        )
         _take(report, lifts, organization, run)
         if run is not None:
             settle_agreements(organization)

@@ -50,15 +50,11 @@ def write(organization: Organization, run: Run, prepared: Prepared, as_of: date)
 def _actions(run: Run, prepared: Prepared) -> dict[str, int]:
     """Insert the actions and their lines; the ids of those inserted, by key."""
     run_id = run.pk
-    heads = prepared.heads
-    if heads and heads[0][1] != run_id:  # prepared without the run's id
-        heads = [(*row[:1], run_id, *row[2:]) for row in heads]
-    ids, last = _insert_actions(heads, run_id, None)
+    ids, last = _insert_actions(prepared.heads, run_id, None)  # rows made with the run's id
     if prepared.merged:
         merged = []
         for row, head in prepared.merged:
             row = list(row)
-            row[1] = run_id
             row[MERGED_INTO] = ids.get(head)
             merged.append(tuple(row))
         found, last = _insert_actions(merged, run_id, last)

@@ -19,6 +19,7 @@ from typing import Final
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import FileResponse
 
 from owed.core.money import MAX_AMOUNT
 from owed.dunning import summaries
@@ -101,6 +102,31 @@ def proof_check(file: UploadedFile) -> str:
     if found is None:
         raise RequestRefused(Refusal.PROOF_TYPE, "the proof is not a PDF, PNG or JPEG file")
     return found
+
+
+class ProofMissing(Exception):
+    """The claim came without a proof (`file_lost` False), or its file is gone (True)."""
+
+    def __init__(self, *, file_lost: bool) -> None:
+        super().__init__("the proof's file is missing" if file_lost else "no proof")
+        self.file_lost = file_lost
+
+
+def proof_download(claim: PaymentClaim) -> FileResponse:
+    """The claim's proof as a download, for the back office and the API alike: an
+    attachment of its own content type, never sniffed as another, never kept in a cache
+    (a client's bank document). `ProofMissing` when there is none to give."""
+    if not claim.proof or claim.proof_type not in PROOF_EXTENSIONS:
+        raise ProofMissing(file_lost=False)
+    try:
+        file = claim.proof.open("rb")
+    except OSError:
+        raise ProofMissing(file_lost=True) from None
+    name = f"payment-proof-{claim.pk}.{PROOF_EXTENSIONS[claim.proof_type]}"
+    response = FileResponse(file, as_attachment=True, filename=name, content_type=claim.proof_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- what the services share -----------------------------------------------------------------

@@ -244,7 +244,7 @@ def test_on_postgresql_a_run_decided_in_a_second_process_records_what_one_proces
     entered = []
     enter = aside.Aside.__enter__
     monkeypatch.setattr(aside.Aside, "__enter__", lambda self: entered.append(self) or enter(self))
-    decide_chunk = prepare.chunk
+    decide_chunk = prepare.Chunks.decide
 
     def when_the_second_process_has_sent(*args, **kwargs):
         """This process decides a chunk once the second one has sent something (its first
@@ -257,7 +257,7 @@ def test_on_postgresql_a_run_decided_in_a_second_process_records_what_one_proces
                 assert time.monotonic() < deadline, "the second process sent nothing"
         return decide_chunk(*args, **kwargs)
 
-    monkeypatch.setattr(prepare, "chunk", when_the_second_process_has_sent)
+    monkeypatch.setattr(prepare.Chunks, "decide", when_the_second_process_has_sent)
     monkeypatch.setenv("OWED_RUN_SPLIT", "1")
     for today in ("2026-03-20", "2026-03-23", "2026-04-02"):
         collections_run(organization=split.org, as_of=day(today), chunk_clients=7)
@@ -268,7 +268,7 @@ def test_on_postgresql_a_run_decided_in_a_second_process_records_what_one_proces
     assert sum(second.decided_here for second in entered) > len(entered)
     assert sum(second.decided_aside for second in entered) >= 1
     assert all(second.decided_here + second.decided_aside <= 6 for second in entered)
-    monkeypatch.setattr(prepare, "chunk", decide_chunk)
+    monkeypatch.setattr(prepare.Chunks, "decide", decide_chunk)
     monkeypatch.setenv("OWED_RUN_SPLIT", "1000000")
     for today in ("2026-03-20", "2026-03-23", "2026-04-02"):
         collections_run(organization=single.org, as_of=day(today), chunk_clients=7)

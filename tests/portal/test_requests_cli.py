@@ -27,8 +27,9 @@ def asked(books) -> PlanRequest:
     )
 
 
-def test_the_list_shows_the_pending_requests_and_reported_payments(owed, books, asked):
-    payment_claim_create(
+@pytest.fixture
+def reported(books):
+    return payment_claim_create(
         organization=books.org,
         client=books.client,
         invoices=[books.recent],
@@ -37,6 +38,8 @@ def test_the_list_shows_the_pending_requests_and_reported_payments(owed, books, 
         reference="VCB 9",
     )
 
+
+def test_the_list_shows_the_pending_requests_and_reported_payments(owed, books, asked, reported):
     result = owed("requests")
 
     assert result.code == 0, result.stderr
@@ -51,16 +54,7 @@ def test_the_list_shows_the_pending_requests_and_reported_payments(owed, books, 
     assert owed("requests", "--status", "declined", "--json").json["plan_requests"] == []
 
 
-def test_a_status_of_one_kind_lists_that_kind_only(owed, books, asked):
-    payment_claim_create(
-        organization=books.org,
-        client=books.client,
-        invoices=[books.recent],
-        paid_on=books.today,
-        on=books.today,
-        reference="VCB 9",
-    )
-
+def test_a_status_of_one_kind_lists_that_kind_only(owed, books, asked, reported):
     declined = owed("requests", "--status", "declined")
     rejected = owed("requests", "--status", "rejected", "--json").json
     everything = owed("requests", "--status", "all", "--json").json

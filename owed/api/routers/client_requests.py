@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -258,14 +258,9 @@ def payment_claim_proof(request: HttpRequest, payment_claim_id: PathId):
     """The proof of payment the client sent (PDF, PNG or JPEG) as a download; 404 when
     the claim came without one."""
     claim = owned(PaymentClaim, access_of(request).organization, payment_claim_id)
-    if not claim.proof or claim.proof_type not in PROOF_EXTENSIONS:
-        raise ApiError(404, "not_found", _("This payment was reported without a proof."))
     try:
-        file = claim.proof.open("rb")
-    except OSError:
-        raise ApiError(404, "not_found", _("The proof's file is missing.")) from None
-    name = f"payment-proof-{claim.pk}.{PROOF_EXTENSIONS[claim.proof_type]}"
-    response = FileResponse(file, as_attachment=True, filename=name, content_type=claim.proof_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"  # a client's bank document: kept nowhere
-    return response
+        return services.proof_download(claim)
+    except services.ProofMissing as exc:
+        if exc.file_lost:
+            raise ApiError(404, "not_found", _("The proof's file is missing.")) from None
+        raise ApiError(404, "not_found", _("This payment was reported without a proof.")) from None

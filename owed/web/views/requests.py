@@ -8,7 +8,7 @@ is served only here, to the organization's members, as a download."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from owed.errors import OwedError
 from owed.portal import requests as services
 from owed.portal import selectors
 from owed.portal.decision_forms import ApproveForm, DeclineForm, RejectForm
-from owed.portal.models import PROOF_EXTENSIONS, PaymentClaim, PlanRequest
+from owed.portal.models import PaymentClaim, PlanRequest
 from owed.web.access import Access
 from owed.web.views.base import INVALID, member_view, service_error
 
@@ -175,18 +175,10 @@ def payment_claim_reject(request, access: Access, pk: int):
 def payment_claim_proof(request, access: Access, pk: int):
     """The proof a client sent with a reported payment, as a download: never shown in the
     page, never served from a public URL."""
-    claim = _claim(access, pk)
-    if not claim.proof or claim.proof_type not in PROOF_EXTENSIONS:
-        raise Http404("no proof")
     try:
-        file = claim.proof.open("rb")
-    except OSError:
-        raise Http404("the proof's file is missing") from None
-    name = f"payment-proof-{claim.pk}.{PROOF_EXTENSIONS[claim.proof_type]}"
-    response = FileResponse(file, as_attachment=True, filename=name, content_type=claim.proof_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        return services.proof_download(_claim(access, pk))
+    except services.ProofMissing as exc:
+        raise Http404(str(exc)) from None
 
 
 def _refusal(exc: OwedError) -> OwedError:
