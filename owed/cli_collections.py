@@ -351,7 +351,7 @@ def done_(
     if target is None:
         raise OwedError(
             f"no action {text!r} in {organization.slug}: give an action's id or key "
-            "(owed tasks --json, owed run --json)"
+            "(owed tasks, owed run --json)"
         )
     made = action_done(
         organization=organization, action=target, on=_day(on, organization), note=note

@@ -97,7 +97,7 @@ def test_an_unknown_action_is_refused(org, owed, given):
     fails(
         owed("done", given),
         f"no action {given.strip()!r} in {org.slug}: give an action's id or key "
-        "(owed tasks --json, owed run --json)",
+        "(owed tasks, owed run --json)",
     )
 
 
@@ -107,7 +107,7 @@ def test_another_organizations_action_is_not_found(org, other_org, owed):
     fails(
         owed("done", str(theirs.pk), "--org", org.slug),
         f"no action '{theirs.pk}' in {org.slug}: give an action's id or key "
-        "(owed tasks --json, owed run --json)",
+        "(owed tasks, owed run --json)",
     )
     assert Action.objects.get(pk=theirs.pk).status == "planned"
 
